@@ -1,0 +1,40 @@
+"""The store a request uses, opened lazily so the app starts even when the
+engine is down (then /health says 503 and why, and the next request retries)."""
+
+from __future__ import annotations
+
+import threading
+
+from fastapi import Request
+
+from graph import GraphStore, open_store
+from nhskg.config import Settings
+
+
+class StoreHolder:
+    def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
+        self.settings = settings
+        self._store = store
+        self._owned = store is None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> str:
+        return self._store.engine if self._store else self.settings.engine
+
+    def get(self) -> GraphStore:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.settings)  # raises EngineUnavailable
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None and self._owned:
+                self._store.close()
+                self._store = None
+
+
+def get_store(request: Request) -> GraphStore:
+    holder: StoreHolder = request.app.state.holder
+    return holder.get()

@@ -1,0 +1,19 @@
+"""Schema vocabulary, the store interface and its two engines."""
+
+from __future__ import annotations
+
+from graph.store import GraphCounts, GraphData, GraphStore, NodeRow, RelRow
+from nhskg.config import Settings
+
+__all__ = ["GraphCounts", "GraphData", "GraphStore", "NodeRow", "RelRow", "open_store"]
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """The engine the settings select: Neo4j when NEO4J_URI is set, else embedded FalkorDB."""
+    if settings.neo4j_uri:
+        from graph.neo4j_engine import Neo4jStore
+
+        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
+    from graph.falkordb_engine import FalkorDBStore
+
+    return FalkorDBStore(settings.data_dir, settings.graph_name)

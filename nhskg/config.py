@@ -1,0 +1,59 @@
+"""Settings read from the environment: the one place that knows variable names.
+
+Everything else receives a :class:`Settings` object, so tests can build one
+directly and the docker-compose file can be checked against :data:`ENV_VARS`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# Every environment variable the code reads, with what it is for. The compose
+# file test checks the API service's environment against this table.
+ENV_VARS: dict[str, str] = {
+    "NHSKG_DATA_DIR": "directory of the embedded FalkorDB engine (socket, lock, persisted graph)",
+    "NHSKG_GRAPH": "graph name inside the engine (default 'nhskg')",
+    "NHSKG_CORPUS_DIR": "extra directory of source documents (with sources.yaml) besides the bundled corpus",
+    "NEO4J_URI": "selects the Neo4j engine when set, e.g. bolt://localhost:7687",
+    "NEO4J_USER": "Neo4j user (default 'neo4j')",
+    "NEO4J_PASSWORD": "Neo4j password",
+    "NEO4J_DATABASE": "Neo4j database name (default 'neo4j')",
+}
+
+
+def default_data_dir() -> Path:
+    """A per-user data directory, following the XDG base directory convention."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "nhskg"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    graph_name: str = "nhskg"
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = "neo4j"
+    corpus_dir: Path | None = None
+
+    @property
+    def engine(self) -> str:
+        return "neo4j" if self.neo4j_uri else "falkordb"
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None) -> "Settings":
+        env = os.environ
+        chosen = data_dir or env.get("NHSKG_DATA_DIR") or default_data_dir()
+        corpus = env.get("NHSKG_CORPUS_DIR")
+        return cls(
+            data_dir=Path(chosen).expanduser(),
+            graph_name=env.get("NHSKG_GRAPH", "nhskg"),
+            neo4j_uri=env.get("NEO4J_URI") or None,
+            neo4j_user=env.get("NEO4J_USER", "neo4j"),
+            neo4j_password=env.get("NEO4J_PASSWORD", ""),
+            neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+            corpus_dir=Path(corpus).expanduser() if corpus else None,
+        )

@@ -1,0 +1,171 @@
+"""The query catalogue: one named, parameterised .cypher file per query.
+
+Each file starts with a header of `//` comment lines:
+
+    // name: entity_search
+    // description: Entities whose name or alias contains q (case-insensitive).
+    // param: q string  Text to look for in names and aliases
+    // param: as_of date  Landscape date, ISO YYYY-MM-DD
+    // param: limit int  At most this many rows
+    // example: {"q": "commissioning board", "as_of": "2024-01-01", "limit": 10}
+
+followed by the Cypher, which must run unchanged on FalkorDB and Neo4j. The
+API and client only ever name a query and pass parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from nhskg.errors import NotFound, UserError
+
+QUERIES_DIR = Path(__file__).resolve().parent
+
+PARAM_TYPES = ("string", "date", "int", "bool", "list")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    description: str
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    example: dict[str, Any]
+    cypher: str
+    path: Path
+
+    def coerce(self, raw: dict[str, Any], *, today: str | None = None) -> dict[str, Any]:
+        """Validate and convert raw (e.g. query-string) parameters.
+
+        Raises UserError naming the first bad or missing parameter. `as_of`
+        defaults to today when it is a declared parameter and not given.
+        """
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise UserError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes {', '.join(known) or 'none'}")
+        out: dict[str, Any] = {}
+        for p in self.params:
+            value = raw.get(p.name)
+            if value is None or value == "":
+                if p.name == "as_of":
+                    out[p.name] = today or dt.date.today().isoformat()
+                    continue
+                if p.optional:
+                    out[p.name] = None
+                    continue
+                raise UserError(f"query {self.name!r} needs parameter {p.name!r} ({p.type})")
+            out[p.name] = coerce_value(p, value)
+        return out
+
+
+def parse_iso_date(value: str, name: str = "as_of") -> str:
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise UserError(f"{name} must be an ISO date YYYY-MM-DD, got {value!r}") from None
+
+
+def coerce_value(p: Param, value: Any) -> Any:
+    if p.type == "date":
+        return parse_iso_date(value, p.name)
+    if p.type == "int":
+        if isinstance(value, bool):
+            raise UserError(f"{p.name} must be a whole number, got {value!r}")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise UserError(f"{p.name} must be a whole number, got {value!r}") from None
+    if p.type == "bool":
+        if isinstance(value, bool):
+            return value
+        text = str(value).lower()
+        if text in ("true", "1", "yes"):
+            return True
+        if text in ("false", "0", "no"):
+            return False
+        raise UserError(f"{p.name} must be true or false, got {value!r}")
+    if p.type == "list":
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [v for v in str(value).split(",") if v]
+    return str(value)
+
+
+@dataclass
+class Catalogue:
+    queries: dict[str, CatalogueQuery] = field(default_factory=dict)
+
+    def get(self, name: str) -> CatalogueQuery:
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise NotFound(f"no catalogue query named {name!r}") from None
+
+    def __iter__(self):
+        return iter(sorted(self.queries.values(), key=lambda q: q.name))
+
+    def __len__(self) -> int:
+        return len(self.queries)
+
+
+_HEADER = re.compile(r"^//\s*(name|description|param|example):\s*(.*)$")
+
+
+def parse_query_file(path: Path) -> CatalogueQuery:
+    name = description = ""
+    params: list[Param] = []
+    example: dict[str, Any] = {}
+    body: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = _HEADER.match(line.strip())
+        if match and not body:
+            key, value = match.groups()
+            if key == "name":
+                name = value.strip()
+            elif key == "description":
+                description = f"{description} {value.strip()}".strip()
+            elif key == "param":
+                pname, ptype, *rest = value.split(None, 2)
+                optional = ptype.endswith("?")
+                ptype = ptype.rstrip("?")
+                if ptype not in PARAM_TYPES:
+                    raise ValueError(f"{path.name}: parameter {pname} has unknown type {ptype}")
+                params.append(Param(pname, ptype, rest[0] if rest else "", optional))
+            elif key == "example":
+                example = json.loads(value)
+            continue
+        if line.strip().startswith("//") and not body:
+            description = f"{description} {line.strip()[2:].strip()}".strip()
+            continue
+        body.append(line)
+    if name != path.stem:
+        raise ValueError(f"{path.name}: header name {name!r} must match the file name")
+    cypher = "\n".join(body).strip().rstrip(";")
+    declared = {p.name for p in params}
+    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", cypher))
+    if used != declared:
+        raise ValueError(f"{path.name}: parameters used {sorted(used)} differ from declared {sorted(declared)}")
+    return CatalogueQuery(name, description, tuple(params), example, cypher, path)
+
+
+@lru_cache(maxsize=4)
+def load_catalogue(folder: Path = QUERIES_DIR) -> Catalogue:
+    catalogue = Catalogue()
+    for path in sorted(folder.glob("*.cypher")):
+        query = parse_query_file(path)
+        catalogue.queries[query.name] = query
+    return catalogue
