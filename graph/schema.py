@@ -40,6 +40,7 @@ ORGANISATION_KINDS: dict[str, str] = {
     "Provider": "a body that provides services",
     "ExecutiveAgency": "an executive agency of a department",
     "SupportOrganisation": "a body that supports commissioners",
+    "Government": "the national government as a whole (HM Government)",
 }
 
 ALL_LABELS: frozenset[str] = frozenset(NODE_LABELS) | frozenset(ORGANISATION_KINDS) | {BASE_LABEL}
@@ -74,6 +75,17 @@ REL_TYPES: dict[str, str] = {
     "SETS_OUT": "a policy or statute sets out or requires the to-thing",
     "HAS_REGARD_TO": "the from-body must have regard to the to-policy",
     "PRODUCES": "the from-body develops or produces the to-policy or plan",
+    "PROVIDES": "the from-body provides (delivers) the service itself rather than commissioning it",
+    "COLLABORATES_WITH": "the from-body works in partnership with the to-body (property `purpose`)",
+    "FUNDED_BY": "the from-body receives funding or income from the to-body",
+    "NOMINATES_MEMBER_TO": "the from-body nominates member(s) of the to-body's board (property `minimum`)",
+    "ENABLED_BY": "the from-thing is permitted or made possible by the to-statute (without being created by it)",
+    "APPLIES_TO": "a policy, duty, framework or funding rule applies to the to-body or type",
+    "BASED_ON": "the from-plan or strategy builds on the to-plan or assessment",
+    "INVOLVED_IN": "the from-body is involved in or contributes to the to-plan, partnership or initiative",
+    "SETS_UP": "the from-body sets up or develops the to-body",
+    "TRANSFERS_STAFF_TO": "the from-body transfers staff working on a function to the to-body (property `function`)",
+    "SUBCLASS_OF": "the from-type is a narrower class of the to-type",
 }
 
 STATUSES: tuple[str, ...] = ("in_force", "planned", "proposed", "delayed")

@@ -1,0 +1,304 @@
+"""Pydantic response models: the public shapes, as OpenAPI shows them.
+
+Nodes and relationships keep every stored property (extra fields are
+allowed and passed through); the fields declared here are always present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- caps (documented in OpenAPI through the Query(le=...) of each route) -------
+
+ENTITY_LIMIT_DEFAULT = 50
+ENTITY_LIMIT_MAX = 500
+BUDGET_LIMIT_DEFAULT = 100
+BUDGET_LIMIT_MAX = 1000
+SUBGRAPH_DEPTH_DEFAULT = 1
+SUBGRAPH_DEPTH_MAX = 4
+SUBGRAPH_NODES_DEFAULT = 250
+SUBGRAPH_NODES_MAX = 1000
+SUBGRAPH_EDGES_MAX = 5000
+SOURCE_FACTS_DEFAULT = 500
+SOURCE_FACTS_MAX = 2000
+QUERY_ROWS_MAX = 1000
+DELEGATION_PATHS_MAX = 200  # LIMIT inside queries/delegation_paths.cypher
+
+
+class Open(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class Evidence(BaseModel):
+    source_id: str = Field(description="id of the Source the quote is from (see /sources/{id})")
+    quote: str = Field(description="verbatim sentence or phrase from the source")
+
+
+class Brief(Open):
+    id: str
+    name: str | None = None
+    labels: list[str] = []
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+class Node(Open):
+    id: str
+    name: str | None = None
+    labels: list[str]
+    valid_from: str | None = Field(None, description="ISO date, inclusive; null = unbounded")
+    valid_to: str | None = Field(None, description="ISO date, exclusive; null = unbounded")
+    status: str | None = Field(None, description="in_force / planned / proposed / delayed")
+    evidence: list[Evidence] = []
+
+
+class Relationship(Open):
+    id: str
+    type: str
+    from_: str = Field(alias="from", description="id of the start node")
+    to: str = Field(description="id of the end node")
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: str | None = None
+    evidence: list[Evidence] = []
+
+
+# --- /entities -------------------------------------------------------------------
+
+
+class EntityItem(BaseModel):
+    id: str
+    name: str | None = None
+    labels: list[str]
+    valid_from: str | None = None
+    valid_to: str | None = None
+
+
+class EntityList(BaseModel):
+    items: list[EntityItem]
+    total: int = Field(description="how many match in all (before limit/offset)")
+    limit: int
+    offset: int
+
+
+class SourceMeta(Open):
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
+class EntityDetail(BaseModel):
+    id: str
+    name: str | None = None
+    labels: list[str]
+    properties: dict[str, Any] = Field(description="every stored property except the raw evidence lists")
+    aliases: list[str]
+    evidence: list[Evidence]
+    sources: list[SourceMeta] = Field(description="the documents this node's own evidence cites")
+    neighbours: dict[str, int] = Field(description="relationship type -> count, both directions, all dates")
+    neighbours_by_direction: dict[str, dict[str, int]] = Field(description="{'out': {...}, 'in': {...}}")
+
+
+class Chain(BaseModel):
+    nodes: list[Node]
+    relationships: list[Relationship]
+
+
+class Accountability(BaseModel):
+    entity: Node
+    as_of: str
+    valid_on_date: bool = Field(description="whether the entity itself exists on as_of (if not, chains is empty)")
+    chains: list[Chain]
+
+
+class DelegationRecord(Open):
+    id: str
+    name: str | None = None
+    by: Brief
+    to: Brief
+    services: list[Brief] = Field(description="what is delegated")
+    power: Brief | None = Field(None, description="the statute or section under which it is delegated")
+    accountability_retained_by: Brief = Field(description="who stays formally accountable (the delegator unless the record says otherwise)")
+    status: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    evidence: list[Evidence]
+    via_type: str | None = Field(None, description="set when seen through INSTANCE_OF: the type the delegation names")
+
+
+class DelegationList(BaseModel):
+    entity: Brief
+    direction: str
+    as_of: str
+    items: list[DelegationRecord]
+
+
+class DelegationStep(Open):
+    from_: str = Field(alias="from")
+    to: str
+    delegation: Brief
+    services: list[Brief]
+    power: Brief | None = None
+    accountable: Brief = Field(description="who stays formally accountable for this step")
+    status: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    evidence: list[Evidence]
+
+
+class DelegationPath(BaseModel):
+    holder: Brief = Field(description="where the chain starts (the statutory holder when `from` is it)")
+    carried_out_by: Brief = Field(description="where the chain ends")
+    accountable: list[Brief] = Field(description="who stays accountable along the chain, in order, distinct")
+    steps: list[DelegationStep]
+    nodes: list[Node]
+    relationships: list[Relationship]
+
+
+class DelegationPaths(BaseModel):
+    as_of: str
+    paths: list[DelegationPath]
+
+
+class Commissioner(Open):
+    commissioner: Node
+    basis: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: str | None = None
+    evidence: list[Evidence]
+    via: Brief | None = Field(None, description="set when the commissioner commissions a PART_OF descendant, not the service itself")
+    relationship_id: str
+    derived: bool = False
+    inherited_from: str | None = Field(None, description="the type whose COMMISSIONS edge this instance inherits")
+    delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
+
+
+class Commissioners(BaseModel):
+    service: Brief
+    as_of: str
+    items: list[Commissioner]
+
+
+class HistoryStep(Open):
+    id: str
+    type: str = Field(description="SUCCEEDED_BY or RENAMED_TO")
+    from_: str = Field(alias="from")
+    to: str
+    date: str | None = Field(None, description="when the step took effect (valid_from of the relationship)")
+    statute: Brief | None = None
+    statute_basis: str | None = Field(None, description="'stated' (on the relationship), 'abolished_by' or 'established_by' (inferred from those relationships), or null")
+    evidence: list[Evidence]
+
+
+class HistoryItem(BaseModel):
+    node: Node
+    distance: int
+    steps: list[HistoryStep]
+
+
+class StatuteLink(BaseModel):
+    statute: Brief
+    relationship: Relationship
+
+
+class History(BaseModel):
+    entity: Brief
+    predecessors: list[HistoryItem]
+    successors: list[HistoryItem]
+    established_by: list[StatuteLink]
+    abolished_by: list[StatuteLink]
+
+
+# --- /budgets ----------------------------------------------------------------------
+
+
+class BudgetItem(Open):
+    id: str
+    name: str | None = None
+    amount_gbp: float
+    fiscal_year: str | None = None
+    holder: str | None = Field(None, description="holder node id")
+    holder_name: str | None = None
+    description: str | None = None
+    original_text: str | None = Field(None, description="the amount as the source words it")
+    approximate: bool | None = None
+    ring_fenced: bool | None = None
+    evidence: list[Evidence]
+
+
+class BudgetList(BaseModel):
+    items: list[BudgetItem]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- /subgraph -----------------------------------------------------------------------
+
+
+class Subgraph(BaseModel):
+    seed: str
+    as_of: str
+    depth: int
+    labels: list[str] | None = None
+    truncated: bool = Field(description="true when the node or edge cap cut the neighbourhood short")
+    caps: dict[str, int]
+    nodes: list[Node]
+    edges: list[Relationship]
+
+
+# --- /queries ------------------------------------------------------------------------
+
+
+class QueryParam(BaseModel):
+    name: str
+    type: str = Field(description="string | date | int | bool | list (comma-separated in a query string)")
+    optional: bool
+    description: str
+
+
+class QueryInfo(BaseModel):
+    name: str
+    description: str
+    parameters: list[QueryParam]
+    example: dict[str, Any]
+
+
+class QueryCatalogue(BaseModel):
+    items: list[QueryInfo]
+
+
+class QueryResult(BaseModel):
+    name: str
+    params: dict[str, Any] = Field(description="the parameters as validated and passed to the engine")
+    rows: list[dict[str, Any]]
+    truncated: bool = Field(description=f"true when more than {QUERY_ROWS_MAX} rows came back and the rest were dropped")
+
+
+# --- /sources --------------------------------------------------------------------------
+
+
+class SourceItem(SourceMeta):
+    facts: dict[str, int] = Field(description="{'nodes': n, 'relationships': m} citing this source (derived relationships not counted)")
+
+
+class SourceList(BaseModel):
+    items: list[SourceItem]
+
+
+class SourceFact(Open):
+    id: str
+    labels: list[str] | None = None
+    type: str | None = None
+    quotes: list[str] = Field(description="the quotes this fact takes from this source")
+
+
+class SourceDetail(BaseModel):
+    source: SourceMeta
+    facts: dict[str, list[SourceFact]] = Field(description="{'nodes': [...], 'relationships': [...]}")
+    truncated: bool

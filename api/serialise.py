@@ -1,0 +1,157 @@
+"""Rows from catalogue queries -> the public JSON shapes of the API.
+
+The graph stores evidence as two parallel lists (`evidence[i]` is a quote
+from source `evidence_sources[i]`); the API always shows it as
+`[{"source_id", "quote"}]`. Nodes and relationships keep every stored
+property, with the core fields first and always present (null when absent).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+# Stored properties replaced by the zipped `evidence` list.
+_EVIDENCE_KEYS = ("evidence", "evidence_sources")
+
+NODE_CORE = ("id", "name", "labels", "valid_from", "valid_to", "status")
+EDGE_CORE = ("id", "type", "from", "to", "valid_from", "valid_to", "status")
+
+
+def evidence(props: Mapping[str, Any]) -> list[dict[str, str]]:
+    """zip(evidence_sources, evidence) -> [{"source_id", "quote"}]."""
+    quotes = props.get("evidence") or []
+    sources = props.get("evidence_sources") or []
+    return [{"source_id": s, "quote": q} for s, q in zip(sources, quotes)]
+
+
+def _rest(props: Mapping[str, Any], core: Iterable[str]) -> dict[str, Any]:
+    skip = set(core) | set(_EVIDENCE_KEYS)
+    return {k: props[k] for k in sorted(props) if k not in skip}
+
+
+def node(props: Mapping[str, Any], labels: Iterable[str] | None = None) -> dict[str, Any]:
+    """A node map (`n {.*, labels: labels(n)}`) -> the public node shape."""
+    labs = sorted(labels if labels is not None else props.get("labels") or [])
+    out: dict[str, Any] = {k: props.get(k) for k in NODE_CORE}
+    out["labels"] = labs
+    out.update(_rest(props, NODE_CORE))
+    out["evidence"] = evidence(props)
+    return out
+
+
+def relationship(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A relationship map (`r {.*, type: type(r), from: ..., to: ...}`) -> the public shape."""
+    out: dict[str, Any] = {k: props.get(k) for k in EDGE_CORE}
+    out.update(_rest(props, EDGE_CORE))
+    out["evidence"] = evidence(props)
+    return out
+
+
+def brief(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """An entity_briefs row (or any node map) -> {id, name, labels, valid_from, valid_to}."""
+    if row is None:
+        return None
+    return {
+        "id": row.get("id"),
+        "name": row.get("name"),
+        "labels": sorted(row.get("labels") or []),
+        "valid_from": row.get("valid_from"),
+        "valid_to": row.get("valid_to"),
+    }
+
+
+def brief_or_id(briefs: Mapping[str, dict[str, Any]], node_id: str | None) -> dict[str, Any] | None:
+    """The brief for an id; an id the graph does not hold still shows as {id, name: null}."""
+    if node_id is None:
+        return None
+    return briefs.get(node_id) or {"id": node_id, "name": None, "labels": [], "valid_from": None, "valid_to": None}
+
+
+# --- exports -----------------------------------------------------------------
+
+
+def _flat(value: Any) -> Any:
+    """A value GraphML/CSV can hold: lists and maps become JSON text."""
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def to_networkx(subgraph: Mapping[str, Any]) -> nx.MultiDiGraph:
+    """The JSON subgraph as a MultiDiGraph: node key = node id, edge key = edge id.
+
+    Attribute names are those of the JSON (node: id, name, labels, ...; edge:
+    id, type, from, to, valid_from, valid_to, status, evidence, ...); list and
+    map values (labels, aliases, evidence, ...) are JSON strings and nulls are
+    left out, since GraphML holds only scalars.
+    """
+    graph = nx.MultiDiGraph()
+    for key in ("seed", "as_of", "depth"):
+        if subgraph.get(key) is not None:
+            graph.graph[key] = subgraph[key]
+    for n in subgraph["nodes"]:
+        graph.add_node(n["id"], **{k: _flat(v) for k, v in n.items() if v is not None})
+    for e in subgraph["edges"]:
+        graph.add_edge(e["from"], e["to"], key=e["id"], **{k: _flat(v) for k, v in e.items() if v is not None})
+    return graph
+
+
+def _unify_types(graph: nx.MultiDiGraph) -> None:
+    """GraphML declares one type per attribute name: where an attribute holds
+    mixed scalar types across elements (e.g. int and float), make them all text."""
+    for items in (list(graph.nodes(data=True)), [(k, d) for *_, k, d in graph.edges(keys=True, data=True)]):
+        kinds: dict[str, set[type]] = {}
+        for _, data in items:
+            for k, v in data.items():
+                kinds.setdefault(k, set()).add(type(v))
+        mixed = {k for k, ts in kinds.items() if len(ts) > 1}
+        for _, data in items:
+            for k in mixed & set(data):
+                if kinds[k] <= {int, float}:
+                    data[k] = float(data[k])
+                elif not isinstance(data[k], str):
+                    data[k] = json.dumps(data[k])
+
+
+def to_graphml(subgraph: Mapping[str, Any]) -> bytes:
+    graph = to_networkx(subgraph)
+    _unify_types(graph)
+    buffer = io.BytesIO()
+    nx.write_graphml(graph, buffer, encoding="utf-8", prettyprint=True)
+    return buffer.getvalue()
+
+
+def _csv(rows: list[Mapping[str, Any]], core: tuple[str, ...]) -> str:
+    columns = list(core) + ["evidence"]
+    extra = sorted({k for r in rows for k in r} - set(columns))
+    columns += extra
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: _csv_cell(r.get(k)) for k in columns})
+    return buffer.getvalue()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)  # lists, maps, numbers, true/false
+
+
+def to_csv_zip(subgraph: Mapping[str, Any]) -> bytes:
+    """A zip of nodes.csv and edges.csv; non-text values are JSON (lists, true/false)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("nodes.csv", _csv(subgraph["nodes"], NODE_CORE))
+        archive.writestr("edges.csv", _csv(subgraph["edges"], EDGE_CORE))
+    return buffer.getvalue()

@@ -1,0 +1,146 @@
+"""The embedded engine against a real FalkorDB process: lifecycle, recovery,
+read-only enforcement, sharing a data directory, atomic replace."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from graph.falkordb_engine import FalkorDBStore
+from graph.store import GraphData, NodeRow, RelRow
+from nhskg.errors import QueryError, UserError
+
+
+def small_graph(tag: str = "a") -> GraphData:
+    return GraphData(
+        nodes=[
+            NodeRow(f"org:{tag}-one", ("Organisation", "StatutoryBody"), {"name": f"{tag} one", "source_ids": ["source:x"]}),
+            NodeRow(f"org:{tag}-two", ("Organisation",), {"name": f"{tag} two"}),
+        ],
+        relationships=[
+            RelRow(f"rel:{tag}", "ACCOUNTABLE_TO", f"org:{tag}-one", f"org:{tag}-two", {"id": f"rel:{tag}", "evidence": ["a quote"], "valid_from": "2013-04-01"}),
+        ],
+    )
+
+
+def ids(store: FalkorDBStore) -> set[str]:
+    return {r["id"] for r in store.run_read("MATCH (n:Entity) RETURN n.id AS id", {})}
+
+
+def test_empty_data_dir_reads_as_empty_graph(fresh_store: FalkorDBStore) -> None:
+    counts = fresh_store.counts()
+    assert (counts.nodes, counts.relationships) == (0, 0)
+
+
+def test_graph_survives_stop_and_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    store = FalkorDBStore(data_dir)
+    store.replace_graph(small_graph())
+    server_pid = store.server.process.pid
+    store.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(server_pid, 0)  # the owner stopped its server on close
+    again = FalkorDBStore(data_dir)
+    try:
+        assert ids(again) == {"org:a-one", "org:a-two"}
+        assert again.counts().by_type == {"ACCOUNTABLE_TO": 1}
+    finally:
+        again.close()
+
+
+def test_killed_server_is_restarted_with_the_persisted_graph(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    old_pid = fresh_store.server.process.pid
+    os.kill(old_pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert ids(fresh_store) == {"org:a-one", "org:a-two"}  # the next call recovers
+    assert fresh_store.server.process.pid != old_pid
+
+
+def test_reads_are_read_only_at_the_engine(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    with pytest.raises(QueryError, match="read-only|RO_QUERY"):
+        fresh_store.run_read("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n.id AS id", {})
+    with pytest.raises(QueryError):
+        fresh_store.run_read("MATCH (n:Entity) DETACH DELETE n", {})
+    assert "org:smuggled" not in ids(fresh_store)
+    assert fresh_store.counts().nodes == 2
+
+
+def test_two_handles_share_one_server(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    first = FalkorDBStore(data_dir)
+    second = FalkorDBStore(data_dir)
+    try:
+        assert first.server.owned and not second.server.owned  # reused, not a second server
+        first.replace_graph(small_graph())
+        assert ids(second) == {"org:a-one", "org:a-two"}
+        # When the owner goes away, the other handle restarts the server itself.
+        first.close()
+        assert ids(second) == {"org:a-one", "org:a-two"}
+        assert second.server.owned
+    finally:
+        first.close()
+        second.close()
+
+
+def test_failed_replace_leaves_previous_graph(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph("old"))
+    broken = small_graph("new")
+    # The last batch fails inside the engine after earlier batches were written.
+    broken.relationships.append(RelRow("rel:bad", "ACCOUNTABLE_TO", "org:new-one", "org:new-two", {"id": "rel:bad", "nested": {"map": "not allowed"}}))
+    with pytest.raises(QueryError, match="previous graph is unchanged"):
+        fresh_store.replace_graph(broken)
+    assert ids(fresh_store) == {"org:old-one", "org:old-two"}
+    graphs = fresh_store.conn.execute_command("GRAPH.LIST")
+    assert [g for g in graphs if "__build_" in str(g)] == []  # the temporary graph was removed
+
+
+def test_write_batches_is_all_or_nothing(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    good = ("MATCH (n:Entity {id: $id}) SET n.name = $name", {"id": "org:a-one", "name": "renamed"})
+    bad = ("MATCH (n:Entity {id: $id}) SET n.name = $name", {"id": "org:a-two", "name": {"not": "storable"}})
+    with pytest.raises(QueryError):
+        fresh_store.write_batches([good, bad])
+    names = {r["id"]: r["name"] for r in fresh_store.run_read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name", {})}
+    assert names["org:a-one"] == "a one"
+    fresh_store.write_batches([good])
+    names = {r["id"]: r["name"] for r in fresh_store.run_read("MATCH (n:Entity) RETURN n.id AS id, n.name AS name", {})}
+    assert names["org:a-one"] == "renamed"
+
+
+def test_replace_is_idempotent(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    first = fresh_store.counts()
+    fresh_store.replace_graph(small_graph())
+    assert fresh_store.counts() == first
+
+
+def test_schema_indexes_every_label_and_unique_id(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    indexed = {r["label"] for r in fresh_store.run_read("CALL db.indexes() YIELD label RETURN label", {})}
+    assert {"Entity", "Organisation", "Service", "Delegation", "Budget", "Source"} <= indexed
+    constraints = fresh_store.run_read("CALL db.constraints() YIELD type, label, properties RETURN type, label, properties", {})
+    assert {"type": "UNIQUE", "label": "Entity", "properties": ["id"]} in constraints
+
+
+def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    with pytest.raises(UserError, match="not writable"):
+        FalkorDBStore(blocker / "data")
+
+
+def test_long_data_dir_gets_a_short_socket(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    store = FalkorDBStore(deep)
+    try:
+        assert len(str(store.server.socket_path)) <= 100
+        store.replace_graph(small_graph())
+        assert store.counts().nodes == 2
+    finally:
+        store.close()

@@ -1,0 +1,66 @@
+"""The Neo4j engine against a live server. Runs when NEO4J_URI is set
+(with NEO4J_USER / NEO4J_PASSWORD / NEO4J_DATABASE); skipped otherwise.
+
+WARNING: it replaces this project's nodes (label Entity) in that database.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from graph.store import GraphData, NodeRow, RelRow
+from ingest.pipeline import ingest
+from nhskg.config import Settings
+from nhskg.errors import QueryError
+
+pytestmark = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set: no live Neo4j to test against")
+
+
+@pytest.fixture
+def neo4j_store():
+    from graph.neo4j_engine import Neo4jStore
+
+    s = Settings.from_env()
+    store = Neo4jStore(s.neo4j_uri or "", s.neo4j_user, s.neo4j_password, s.neo4j_database)
+    yield store
+    store.close()
+
+
+def graph(tag: str) -> GraphData:
+    return GraphData(
+        [NodeRow(f"org:{tag}-1", ("Organisation",), {"name": "one"}), NodeRow(f"org:{tag}-2", ("Organisation",), {"name": "two"})],
+        [RelRow(f"rel:{tag}", "ACCOUNTABLE_TO", f"org:{tag}-1", f"org:{tag}-2", {"id": f"rel:{tag}"})],
+    )
+
+
+def ids(store) -> set[str]:
+    return {r["id"] for r in store.run_read("MATCH (n:Entity) RETURN n.id AS id", {})}
+
+
+def test_replace_and_read(neo4j_store) -> None:
+    neo4j_store.replace_graph(graph("a"))
+    assert ids(neo4j_store) == {"org:a-1", "org:a-2"}
+    assert neo4j_store.counts().by_type.get("ACCOUNTABLE_TO") == 1
+
+
+def test_reads_are_read_only(neo4j_store) -> None:
+    neo4j_store.replace_graph(graph("a"))
+    with pytest.raises(QueryError):
+        neo4j_store.run_read("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n.id AS id", {})
+    assert "org:smuggled" not in ids(neo4j_store)
+
+
+def test_failed_replace_leaves_previous_graph(neo4j_store) -> None:
+    neo4j_store.replace_graph(graph("old"))
+    broken = graph("new")
+    broken.relationships.append(RelRow("rel:bad", "ACCOUNTABLE_TO", "org:new-1", "org:new-2", {"id": "rel:bad", "nested": {"map": 1}}))
+    with pytest.raises(QueryError):
+        neo4j_store.replace_graph(broken)
+    assert ids(neo4j_store) == {"org:old-1", "org:old-2"}
+
+
+def test_knowledge_base_ingests(neo4j_store) -> None:
+    summary = ingest(neo4j_store)
+    assert neo4j_store.counts().nodes == summary.nodes
