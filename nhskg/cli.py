@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from graph import GraphStore, open_store
+from ingest.extract.cli import register as register_extract
 from ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
 from ingest.pipeline import ingest
 from nhskg.config import Settings
@@ -117,12 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="FILE", help="replace the generated section of FILE (docs/model.md) instead of printing")
     p.set_defaults(func=cmd_model_table)
 
-    try:
-        from ingest.extract.cli import register
-    except ImportError:  # extraction not installed in this build
-        pass
-    else:
-        register(sub)
+    register_extract(sub)
     return parser
 
 
