@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -136,7 +137,6 @@ class FalkorDBStore(GraphStore):
                 if progress:
                     progress(done, total)
             self.conn.rename(temp, self.graph_name)
-            self.conn.save()
         except BaseException:
             with contextlib.suppress(redis.RedisError):
                 self.conn.delete(temp)
@@ -153,11 +153,26 @@ class FalkorDBStore(GraphStore):
 
         with self._write_lock():
             self._guard(lambda: self._build_and_swap(prepare, batch, progress))
+            self._persist()
 
     def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
         statements = load_statements(data)
         with self._write_lock():
             self._guard(lambda: self._build_and_swap(self._apply_schema_to, statements, progress))
+            self._persist()
+
+    def _persist(self) -> None:
+        """Write the snapshot to disk now (synchronously), waiting out a
+        background save if one is already running."""
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self._call(self.conn.save)
+                return
+            except redis.ResponseError as exc:
+                if "in progress" not in str(exc) or time.monotonic() > deadline:
+                    raise EngineUnavailable(f"FalkorDB could not save the graph to {self.server.data_dir}: {exc}") from None
+                time.sleep(0.1)
 
     def _guard(self, operation: Callable[[], None]) -> None:
         try:

@@ -150,7 +150,9 @@ class FalkorDBServer:
             "--unixsocketperm", "700",
             "--dir", str(self.data_dir),
             "--dbfilename", self.rdb_name,
-            "--save", "60 1",
+            # No automatic snapshots: every write goes through a load that
+            # SAVEs explicitly, and a background save would collide with it.
+            "--save", "",
             "--appendonly", "no",
             "--pidfile", str(self.pid_path),
             "--logfile", str(self.log_path),
