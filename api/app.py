@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import StoreHolder
@@ -57,6 +59,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @app.exception_handler(UserError)
     async def bad_input(request: Request, exc: UserError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": str(exc)})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own checks (caps, enums, patterns): keep `detail` a one-line
+        # string naming the parameter, like every other 4xx; details in `errors`.
+        errors = exc.errors()
+        parts = [f"{e['loc'][-1] if e.get('loc') else 'request'}: {e.get('msg', 'invalid')} (got {e.get('input')!r})" for e in errors]
+        return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
 
     register_routes(app)
     return app

@@ -291,14 +291,34 @@ class SourceList(BaseModel):
     items: list[SourceItem]
 
 
-class SourceFact(Open):
+class SourceNodeFact(Open):
     id: str
-    labels: list[str] | None = None
-    type: str | None = None
-    quotes: list[str] = Field(description="the quotes this fact takes from this source")
+    name: str | None = None
+    labels: list[str]
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: str | None = None
+    quotes: list[str] = Field(description="the quotes this node takes from this source")
+
+
+class SourceRelationshipFact(Open):
+    id: str
+    type: str
+    from_: str = Field(alias="from")
+    to: str
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: str | None = None
+    derived: bool = False
+    quotes: list[str] = Field(description="the quotes this relationship takes from this source")
+
+
+class SourceFacts(BaseModel):
+    nodes: list[SourceNodeFact]
+    relationships: list[SourceRelationshipFact]
 
 
 class SourceDetail(BaseModel):
     source: SourceMeta
-    facts: dict[str, list[SourceFact]] = Field(description="{'nodes': [...], 'relationships': [...]}")
+    facts: SourceFacts
     truncated: bool

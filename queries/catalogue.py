@@ -61,7 +61,9 @@ class CatalogueQuery:
         for p in self.params:
             value = raw.get(p.name)
             if value is None or value == "":
-                if p.name == "as_of":
+                # A required as_of defaults to today; an optional one (`date?`)
+                # stays null, which the query reads as "any date".
+                if p.name == "as_of" and not p.optional:
                     out[p.name] = today or dt.date.today().isoformat()
                     continue
                 if p.optional:

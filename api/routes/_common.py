@@ -4,6 +4,7 @@ parameters (as_of, label)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import Query
@@ -12,6 +13,7 @@ from api.serialise import brief
 from graph import GraphStore
 from graph.schema import ALL_LABELS
 from nhskg.errors import NotFound, UserError
+from queries.catalogue import parse_iso_date
 
 AS_OF_DOC = "Landscape date, ISO YYYY-MM-DD (default: today). A node or relationship counts when valid_from <= as_of < valid_to (null = unbounded)."
 
@@ -25,13 +27,9 @@ def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     return store.query(name, entry.coerce(params))
 
 
-def as_of_value(store: GraphStore, raw: str | None) -> str:
+def as_of_value(raw: str | None) -> str:
     """Validate as_of (422 naming it when malformed); default today."""
-    return run_coerce(store, "accountability_chains", {"id": "-", "as_of": raw})["as_of"]
-
-
-def run_coerce(store: GraphStore, name: str, params: dict[str, Any]) -> dict[str, Any]:
-    return store.catalogue.get(name).coerce(params)
+    return parse_iso_date(raw, "as_of") if raw else dt.date.today().isoformat()
 
 
 def require_entity(store: GraphStore, node_id: str) -> dict[str, Any]:

@@ -1,0 +1,57 @@
+"""/budgets: amounts of money by holder and fiscal year."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from api import models as m
+from api import serialise as ser
+from api.deps import get_store
+from api.routes._common import require_entity, run
+from graph import GraphStore
+
+router = APIRouter(tags=["budgets"])
+
+
+@router.get("/budgets", response_model=m.BudgetList, responses={404: {"description": "holder names an unknown id"}, 422: {"description": "malformed fiscal_year or limit over the cap"}})
+def budgets(
+    store: Annotated[GraphStore, Depends(get_store)],
+    holder: Annotated[str | None, Query(max_length=200, description="holder node id, matched exactly, e.g. type:ccg")] = None,
+    fiscal_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$", description="fiscal year like 2017/18")] = None,
+    limit: Annotated[int, Query(ge=1, le=m.BUDGET_LIMIT_MAX, description=f"page size (max {m.BUDGET_LIMIT_MAX})")] = m.BUDGET_LIMIT_DEFAULT,
+    offset: Annotated[int, Query(ge=0)] = 0,
+):
+    """Budgets, optionally by holder and fiscal year, with amount (GBP), the amount as worded, and evidence.
+
+    The holder is matched exactly: the CCG allocation is held by type:ccg (all
+    CCGs together), so it is not listed under one CCG.
+    """
+    if holder:
+        require_entity(store, holder)
+    filters = {"holder": holder, "fiscal_year": fiscal_year}
+    total = run(store, "budgets_count", **filters)
+    rows = run(store, "budgets", **filters, limit=limit, offset=offset)
+    items = []
+    for r in rows:
+        b = r["budget"]
+        items.append(
+            {
+                "id": b["id"],
+                "name": b.get("name"),
+                "amount_gbp": b["amount_gbp"],
+                "fiscal_year": b.get("fiscal_year"),
+                "holder": b.get("holder"),
+                "holder_name": (r.get("holder") or {}).get("name"),
+                "description": b.get("description"),
+                "original_text": b.get("original_text"),
+                "approximate": b.get("approximate"),
+                "ring_fenced": b.get("ring_fenced"),
+                "valid_from": b.get("valid_from"),
+                "valid_to": b.get("valid_to"),
+                "status": b.get("status"),
+                "evidence": ser.evidence(b),
+            }
+        )
+    return {"items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}

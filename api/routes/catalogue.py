@@ -1,0 +1,53 @@
+"""/queries: the query catalogue, and running one named query read-only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from api import models as m
+from api.deps import get_store
+from graph import GraphStore
+
+router = APIRouter(tags=["queries"])
+
+
+@router.get("/queries", response_model=m.QueryCatalogue)
+def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
+    """Every named query in queries/: what it answers, its parameters (with types) and an example."""
+    return {
+        "items": [
+            {
+                "name": q.name,
+                "description": q.description,
+                "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params],
+                "example": q.example,
+            }
+            for q in store.catalogue
+        ]
+    }
+
+
+@router.get(
+    "/queries/{name}",
+    response_model=m.QueryResult,
+    responses={404: {"description": "no query with that name"}, 422: {"description": "unknown, missing or malformed parameter"}, 400: {"description": "the engine rejected the query"}},
+)
+def run_query(name: Annotated[str, Path(max_length=100)], request: Request, store: Annotated[GraphStore, Depends(get_store)]):
+    """Run one catalogue query read-only. Parameters come from the query string
+    (`list` parameters comma-separated or repeated); they are validated against
+    the query's header (422 naming the parameter). A required `as_of` defaults
+    to today. At most 1000 rows are returned (`truncated` says when more came back)."""
+    entry = store.catalogue.get(name)
+    raw: dict[str, Any] = {}
+    for key in request.query_params:
+        values = request.query_params.getlist(key)
+        declared = next((p for p in entry.params if p.name == key), None)
+        if declared is not None and declared.type == "list":
+            raw[key] = [v for value in values for v in value.split(",") if v]
+        else:
+            raw[key] = values[-1]
+    params = entry.coerce(raw)
+    rows = store.query(name, params)
+    return {"name": name, "params": params, "rows": rows[: m.QUERY_ROWS_MAX], "truncated": len(rows) > m.QUERY_ROWS_MAX}

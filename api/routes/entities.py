@@ -1,0 +1,197 @@
+"""/entities: search, one entity, its accountability chains, delegations and history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+
+from api import models as m
+from api import serialise as ser
+from api.deps import get_store
+from api.routes._common import AsOf, as_of_value, briefs, check_label, require_entity, run, valid_on
+from graph import GraphStore
+
+router = APIRouter(tags=["entities"])
+
+EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:icb", max_length=200)]
+
+
+@router.get("/entities", response_model=m.EntityList, responses={422: {"description": "bad parameter (malformed as_of, unknown label, limit over the cap)"}})
+def search_entities(
+    store: Annotated[GraphStore, Depends(get_store)],
+    q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id", max_length=200)] = None,
+    label: Annotated[str | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
+    as_of: Annotated[
+        str | None,
+        Query(description="only entities valid on this ISO date. Unlike the landscape endpoints, omitting it means *any date* (so abolished bodies such as PCTs can be found)."),
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=m.ENTITY_LIMIT_MAX, description=f"page size (max {m.ENTITY_LIMIT_MAX})")] = m.ENTITY_LIMIT_DEFAULT,
+    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+):
+    """Find entities by name or alias (case-insensitive substring), optionally by label and date."""
+    if label is not None:
+        check_label(label)
+    filters = {"q": q or None, "label": label, "as_of": as_of}
+    total = run(store, "entity_search_count", **filters)
+    items = run(store, "entity_search", **filters, limit=limit, offset=offset)
+    return {
+        "items": [{**ser.brief(r)} for r in items],
+        "total": int(total[0]["total"]) if total else 0,
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.get("/entities/{id}", response_model=m.EntityDetail, responses={404: {"description": "no entity with that id"}})
+def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
+    """One entity: its properties, aliases, evidence, the sources it cites and its neighbour counts by relationship type."""
+    row = require_entity(store, id)
+    props: dict[str, Any] = row["properties"]
+    source_rows = run(store, "sources_by_ids", ids=list(props.get("source_ids") or [])) if props.get("source_ids") else []
+    neighbours: dict[str, int] = {}
+    by_direction: dict[str, dict[str, int]] = {"out": {}, "in": {}}
+    for r in run(store, "entity_neighbour_counts", id=id):
+        neighbours[r["type"]] = neighbours.get(r["type"], 0) + int(r["count"])
+        by_direction[r["direction"]][r["type"]] = int(r["count"])
+    return {
+        "id": props["id"],
+        "name": props.get("name"),
+        "labels": sorted(row["labels"]),
+        "properties": {k: v for k, v in sorted(props.items()) if k not in ("evidence", "evidence_sources")},
+        "aliases": list(props.get("aliases") or []),
+        "evidence": ser.evidence(props),
+        "sources": [s["source"] for s in source_rows],
+        "neighbours": dict(sorted(neighbours.items())),
+        "neighbours_by_direction": {k: dict(sorted(v.items())) for k, v in by_direction.items()},
+    }
+
+
+@router.get("/entities/{id}/accountability", response_model=m.Accountability, responses={404: {"description": "no entity with that id"}})
+def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], as_of: AsOf = None):
+    """Every chain of ACCOUNTABLE_TO from the entity up to a body that answers to no one, as of the date.
+
+    Works for a type (type:icb) and for a body that is an instance of one
+    (type-level accountability is materialised on instances at ingest, within
+    the dates of the INSTANCE_OF relationship). Each node and relationship on
+    a chain is valid on as_of; chains are capped at 8 steps. An entity that
+    answers to no one (or does not exist on as_of) has `chains: []`.
+    """
+    date = as_of_value(as_of)
+    row = require_entity(store, id)
+    chains = run(store, "accountability_chains", id=id, as_of=date)
+    return {
+        "entity": ser.node(row["properties"], row["labels"]),
+        "as_of": date,
+        "valid_on_date": valid_on(row["properties"], date),
+        "chains": [
+            {"nodes": [ser.node(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
+            for c in chains
+        ],
+    }
+
+
+def delegation_record(d: dict[str, Any], via_type: str | None, names: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A Delegation node (d {.*}) -> the public delegation record, ids resolved to briefs."""
+    return {
+        "id": d["id"],
+        "name": d.get("name"),
+        "description": d.get("description"),
+        "by": ser.brief_or_id(names, d.get("by")),
+        "to": ser.brief_or_id(names, d.get("to")),
+        "services": [ser.brief_or_id(names, s) for s in d.get("services") or []],
+        "power": ser.brief_or_id(names, d.get("power")),
+        "accountability_retained_by": ser.brief_or_id(names, d.get("accountability_retained_by") or d.get("by")),
+        "accountability_stated": bool(d.get("accountability_retained_by")),
+        "status": d.get("status"),
+        "valid_from": d.get("valid_from"),
+        "valid_to": d.get("valid_to"),
+        "evidence": ser.evidence(d),
+        "source_ids": d.get("source_ids") or [],
+        "via_type": via_type,
+    }
+
+
+def delegation_ids(d: dict[str, Any]) -> set[str | None]:
+    return {d.get("by"), d.get("to"), d.get("power"), d.get("accountability_retained_by"), *(d.get("services") or [])}
+
+
+@router.get("/entities/{id}/delegations", response_model=m.DelegationList, responses={404: {"description": "no entity with that id"}})
+def delegations(
+    id: EntityId,
+    store: Annotated[GraphStore, Depends(get_store)],
+    direction: Annotated[Literal["out", "in"], Query(description="out: delegations the entity makes; in: delegations it receives")] = "out",
+    as_of: AsOf = None,
+):
+    """Delegation records the entity makes (out) or receives (in), valid on the date.
+
+    A body that is an INSTANCE_OF a type also sees the type's delegations
+    (`via_type` names the type). `status` (in_force / planned / delayed) is
+    reported, not filtered. `accountability_retained_by` defaults to the
+    delegator when the record does not name anyone (`accountability_stated: false`).
+    """
+    date = as_of_value(as_of)
+    entity = require_entity(store, id)
+    rows = run(store, "delegations_out" if direction == "out" else "delegations_in", id=id, as_of=date)
+    names = briefs(store, set().union(*(delegation_ids(r["delegation"]) for r in rows)) if rows else set())
+    return {
+        "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
+        "direction": direction,
+        "as_of": date,
+        "items": [delegation_record(r["delegation"], r.get("via_type"), names) for r in rows],
+    }
+
+
+def _statute_for(step: dict[str, Any], links: dict[str, list[dict[str, Any]]], names: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
+    """The statute behind a succession step: stated on the relationship, else
+    inferred from what abolished the predecessor or established the successor."""
+    if step.get("statute"):
+        return ser.brief_or_id(names, step["statute"]), "stated"
+    abolished = [l for l in links.get(step["from"], []) if l["relationship"]["type"] == "ABOLISHED_BY" and _is_statute(l)]
+    established = [l for l in links.get(step["to"], []) if l["relationship"]["type"] == "ESTABLISHED_BY" and _is_statute(l)]
+    both = [l for l in abolished if l["statute"]["id"] in {e["statute"]["id"] for e in established}]
+    for chosen, basis in ((both, "abolished_by"), (abolished, "abolished_by"), (established, "established_by")):
+        if chosen:
+            return chosen[0]["statute"], basis
+    return None, None
+
+
+def _is_statute(link: dict[str, Any]) -> bool:
+    return bool({"Statute", "StatuteSection"} & set(link["statute"].get("labels") or []))
+
+
+@router.get("/entities/{id}/history", response_model=m.History, responses={404: {"description": "no entity with that id"}})
+def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
+    """What the entity replaced and what replaced it, transitively (SUCCEEDED_BY and RENAMED_TO, up to 8 steps, all dates).
+
+    Each step carries its date (valid_from of the relationship), the statute
+    behind it where known (`statute_basis`: `stated` on the relationship, or
+    inferred from the predecessor's ABOLISHED_BY / the successor's
+    ESTABLISHED_BY) and its evidence. Each reached node is listed once, with
+    its shortest chain.
+    """
+    entity = require_entity(store, id)
+    raw = {"predecessors": run(store, "entity_history_predecessors", id=id), "successors": run(store, "entity_history_successors", id=id)}
+    step_ids = {id} | {x for rows in raw.values() for r in rows for s in r["steps"] for x in (s["from"], s["to"])}
+    links: dict[str, list[dict[str, Any]]] = {}
+    for r in run(store, "entity_statutes", ids=sorted(step_ids)):
+        links.setdefault(r["id"], []).append({"statute": ser.brief(r["statute"]), "relationship": ser.relationship(r["relationship"])})
+    names = briefs(store, {s.get("statute") for rows in raw.values() for r in rows for s in r["steps"]})
+    out: dict[str, Any] = {"entity": ser.brief({**entity["properties"], "labels": entity["labels"]})}
+    for key, rows in raw.items():
+        seen: set[str] = set()
+        items = []
+        for r in sorted(rows, key=lambda r: (r["distance"], r["node"]["id"])):
+            if r["node"]["id"] in seen:
+                continue
+            seen.add(r["node"]["id"])
+            steps = []
+            for s in r["steps"]:
+                statute, basis = _statute_for(s, links, names)
+                steps.append({**ser.relationship(s), "date": s.get("valid_from"), "statute": statute, "statute_basis": basis})
+            items.append({"node": ser.node(r["node"]), "distance": int(r["distance"]), "steps": steps})
+        out[key] = items
+    own = links.get(id, [])
+    out["established_by"] = [l for l in own if l["relationship"]["type"] == "ESTABLISHED_BY"]
+    out["abolished_by"] = [l for l in own if l["relationship"]["type"] == "ABOLISHED_BY"]
+    return out

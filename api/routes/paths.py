@@ -1,0 +1,89 @@
+"""/paths/delegation: how a function travels from its statutory holder to the body that carries it out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+
+from api import models as m
+from api import serialise as ser
+from api.deps import get_store
+from api.routes._common import AsOf, as_of_value, briefs, require_entity, run
+from graph import GraphStore
+from nhskg.errors import UserError
+
+router = APIRouter(tags=["paths"])
+
+NodeParam = Annotated[str | None, Query(max_length=200)]
+
+
+@router.get(
+    "/paths/delegation",
+    response_model=m.DelegationPaths,
+    responses={404: {"description": "from, to or service names an unknown id"}, 422: {"description": "none of from/to/service given, or a malformed as_of"}},
+)
+def delegation_paths(
+    store: Annotated[GraphStore, Depends(get_store)],
+    from_: Annotated[str | None, Query(alias="from", max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
+    to: Annotated[str | None, Query(max_length=200, description="the body that carries the function out; a body matches delegations made to its type")] = None,
+    service: Annotated[str | None, Query(max_length=200, description="the service the function concerns; a delegation covers it if it names the service or one of its PART_OF ancestors")] = None,
+    as_of: AsOf = None,
+):
+    """Chains of delegations (DELEGATES_TO, derived from Delegation records) valid on the date.
+
+    At least one of `from`, `to`, `service` is required. An end left open is
+    maximal: without `from` a chain starts at a body that receives no
+    (covering) delegation; without `to` it ends at one that passes none on.
+    Every step names the delegation record, what it covers, the power, and
+    who stays accountable (`accountability_retained_by` of the record, else
+    the delegator: delegation does not move accountability). Up to 6 steps
+    per chain and 200 chains.
+    """
+    if not (from_ or to or service):
+        raise UserError("give at least one of from, to, service")
+    date = as_of_value(as_of)
+    for value in (from_, to, service):
+        if value:
+            require_entity(store, value)
+    rows = run(store, "delegation_paths", **{"from": from_, "to": to, "service": service, "as_of": date})
+    ids: set[str | None] = set()
+    for r in rows:
+        for rel in r["relationships"]:
+            ids |= {rel.get("delegation_id"), rel.get("power"), rel.get("accountability_retained_by"), rel["from"], *(rel.get("services") or [])}
+    names = briefs(store, ids)
+    return {"as_of": date, "paths": [_path(r, names) for r in rows]}
+
+
+def _path(row: dict[str, Any], names: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    nodes = [ser.node(n) for n in row["nodes"]]
+    steps = []
+    for rel in row["relationships"]:
+        accountable = rel.get("accountability_retained_by") or rel["from"]
+        steps.append(
+            {
+                "from": rel["from"],
+                "to": rel["to"],
+                "delegation": ser.brief_or_id(names, rel.get("delegation_id")),
+                "services": [ser.brief_or_id(names, s) for s in rel.get("services") or []],
+                "power": ser.brief_or_id(names, rel.get("power")),
+                "accountable": ser.brief_or_id(names, accountable),
+                "accountability_stated": bool(rel.get("accountability_retained_by")),
+                "status": rel.get("status"),
+                "valid_from": rel.get("valid_from"),
+                "valid_to": rel.get("valid_to"),
+                "evidence": ser.evidence(rel),
+            }
+        )
+    accountable: list[dict[str, Any]] = []
+    for s in steps:
+        if s["accountable"]["id"] not in {a["id"] for a in accountable}:
+            accountable.append(s["accountable"])
+    return {
+        "holder": ser.brief(nodes[0]),
+        "carried_out_by": ser.brief(nodes[-1]),
+        "accountable": accountable,
+        "steps": steps,
+        "nodes": nodes,
+        "relationships": [ser.relationship(r) for r in row["relationships"]],
+    }

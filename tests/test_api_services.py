@@ -1,0 +1,82 @@
+"""/services/{id}/commissioners: who commissions what, on which date."""
+
+from __future__ import annotations
+
+import pytest
+
+UEC = "service:urgent-and-emergency-care"
+SEXUAL_HEALTH = "service:sexual-health"
+
+
+def commissioners(api, service, day, **extra):
+    r = api.get(f"/services/{service}/commissioners", params={"as_of": day, **extra})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def direct_ids(body):
+    return {i["commissioner"]["id"] for i in body["items"] if i["via"] is None}
+
+
+@pytest.mark.parametrize(
+    ("day", "present", "absent"),
+    [
+        ("2013-03-31", set(), {"type:ccg", "type:icb"}),
+        ("2013-04-01", {"type:ccg"}, {"type:icb"}),
+        ("2022-06-30", {"type:ccg"}, {"type:icb"}),
+        ("2022-07-01", {"type:icb"}, {"type:ccg"}),
+        ("2024-01-01", {"type:icb"}, {"type:ccg"}),
+    ],
+)
+def test_urgent_and_emergency_care_either_side_of_2013_and_2022(api, day, present, absent):
+    found = direct_ids(commissioners(api, UEC, day))
+    assert present <= found
+    assert not (absent & found)
+
+
+def test_items_carry_basis_dates_status_evidence(api):
+    body = commissioners(api, UEC, "2015-01-01")
+    item = next(i for i in body["items"] if i["commissioner"]["id"] == "type:ccg")
+    assert item["basis"] == "statutory"
+    assert item["valid_from"] == "2013-04-01" and item["valid_to"] == "2022-07-01"
+    assert item["status"] == "in_force"
+    assert item["evidence"] and set(item["evidence"][0]) == {"source_id", "quote"}
+    assert "OrganisationType" in item["commissioner"]["labels"]
+
+
+def test_ccg_instance_commissions_through_its_type(api):
+    body = commissioners(api, UEC, "2015-01-01")
+    item = next(i for i in body["items"] if i["commissioner"]["id"] == "org:nws-ccg")
+    assert item["derived"] is True and item["inherited_from"] == "type:ccg"
+    assert "org:nws-ccg" not in direct_ids(commissioners(api, UEC, "2022-07-01"))
+
+
+def test_local_authorities_commission_sexual_health_from_april_2013(api):
+    assert "type:local-authority" not in direct_ids(commissioners(api, SEXUAL_HEALTH, "2013-03-31"))
+    after = commissioners(api, SEXUAL_HEALTH, "2013-04-01")
+    assert "type:local-authority" in direct_ids(after)
+
+
+def test_parent_commissioner_is_not_reported_for_a_part(api):
+    """A commissioner of public health is not thereby a commissioner of sexual
+    health: every row for sexual health comes from a COMMISSIONS edge into it."""
+    rows = api.get(
+        "/queries/service_commissioners", params={"id": SEXUAL_HEALTH, "as_of": "2015-01-01", "include_parts": "false"}
+    ).json()["rows"]
+    assert rows and all(r["relationship"]["to"] == SEXUAL_HEALTH for r in rows)
+    assert all(i["via"] is None for i in commissioners(api, SEXUAL_HEALTH, "2015-01-01")["items"])
+
+
+def test_parent_lists_commissioners_of_parts_flagged_via(api):
+    body = commissioners(api, "service:public-health", "2015-01-01")
+    via = [i for i in body["items"] if i["via"]]
+    assert any(i["via"]["id"] == SEXUAL_HEALTH and i["commissioner"]["id"] == "type:local-authority" for i in via)
+    without = commissioners(api, "service:public-health", "2015-01-01", include_parts="false")
+    assert all(i["via"] is None for i in without["items"])
+
+
+def test_unknown_service_404_and_non_service_404(api):
+    r = api.get("/services/service:nope/commissioners")
+    assert r.status_code == 404 and "service:nope" in r.json()["detail"]
+    r = api.get("/services/org:nhs-england/commissioners")
+    assert r.status_code == 404 and "not a service" in r.json()["detail"]
