@@ -101,6 +101,7 @@ INHERITED_BY_INSTANCES: tuple[str, ...] = (
     "ABOLISHED_BY",
     "ASSURES",
     "MEMBER_OF",
+    "DELEGATES_TO",
 )
 
 ID_PREFIXES: dict[str, str] = {

@@ -95,7 +95,7 @@ def derive_edges(data: GraphData, make_id: MakeId) -> list[RelRow]:
     edges = data.relationships + derived
     outgoing: dict[str, list[RelRow]] = {}
     for rel in edges:
-        if rel.type in INHERITED_BY_INSTANCES or rel.type == "DELEGATES_TO":
+        if rel.type in INHERITED_BY_INSTANCES:
             outgoing.setdefault(rel.from_id, []).append(rel)
     explicit = {(r.type, r.from_id, r.to_id) for r in edges}
 

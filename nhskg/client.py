@@ -1,0 +1,135 @@
+"""A small client for notebooks: calls the HTTP API and returns networkx
+graphs for subgraphs and chains, plain records otherwise, and pandas
+DataFrames on request (`as_frame=True`, needs pandas).
+
+    from nhskg.client import Client
+    kg = Client("http://127.0.0.1:8000")
+    g = kg.accountability("type:icb", as_of="2024-01-01")   # networkx.MultiDiGraph
+    kg.commissioners("service:urgent-and-emergency-care", as_of="2015-06-01", as_frame=True)
+
+Every edge keeps its attributes, including `evidence` (a list of
+{"source_id", "quote"}), so an answer can always be traced to its sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import httpx
+import networkx as nx
+
+
+class ClientError(Exception):
+    """The API answered with an error; the message is the API's own."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        self.status = status
+        self.detail = detail
+        super().__init__(f"HTTP {status}: {detail}")
+
+
+def _frame(records: list[dict[str, Any]]):
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("as_frame=True needs pandas: pip install 'nhskg[notebooks]'") from exc
+    return pd.json_normalize(records)
+
+
+def graph_from_parts(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping[str, Any]]) -> nx.MultiDiGraph:
+    """Nodes keyed by id, edges keyed by their id, every attribute kept."""
+    graph = nx.MultiDiGraph()
+    for node in nodes:
+        graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
+    for edge in edges:
+        attrs = {k: v for k, v in edge.items() if k not in ("from", "to")}
+        key = edge.get("id") or f"{edge.get('type')}:{edge['from']}->{edge['to']}"
+        graph.add_edge(edge["from"], edge["to"], key=key, **attrs)
+    return graph
+
+
+class Client:
+    def __init__(self, base_url: str = "http://127.0.0.1:8000", *, http: httpx.Client | None = None, timeout: float = 30.0) -> None:
+        """`http` lets you pass any httpx.Client (e.g. FastAPI's TestClient)."""
+        self.http = http or httpx.Client(base_url=base_url, timeout=timeout)
+
+    def get(self, path: str, **params: Any) -> Any:
+        clean = {k: v for k, v in params.items() if v is not None}
+        response = self.http.get(path, params=clean)
+        if response.status_code >= 400:
+            try:
+                detail = response.json().get("detail", response.text)
+            except ValueError:
+                detail = response.text
+            raise ClientError(response.status_code, detail if isinstance(detail, str) else str(detail))
+        return response.json()
+
+    # -- records --------------------------------------------------------------
+
+    def entities(self, q: str | None = None, *, label: str | None = None, as_of: str | None = None, limit: int = 50, offset: int = 0, as_frame: bool = False):
+        items = self.get("/entities", q=q, label=label, as_of=as_of, limit=limit, offset=offset)["items"]
+        return _frame(items) if as_frame else items
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        return self.get(f"/entities/{entity_id}")
+
+    def delegations(self, entity_id: str, *, direction: str = "out", as_of: str | None = None, as_frame: bool = False):
+        items = self.get(f"/entities/{entity_id}/delegations", direction=direction, as_of=as_of)["items"]
+        return _frame(items) if as_frame else items
+
+    def commissioners(self, service_id: str, *, as_of: str | None = None, as_frame: bool = False):
+        items = self.get(f"/services/{service_id}/commissioners", as_of=as_of)["items"]
+        return _frame(items) if as_frame else items
+
+    def history(self, entity_id: str) -> dict[str, Any]:
+        return self.get(f"/entities/{entity_id}/history")
+
+    def budgets(self, *, holder: str | None = None, fiscal_year: str | None = None, limit: int | None = None, as_frame: bool = False):
+        items = self.get("/budgets", holder=holder, fiscal_year=fiscal_year, limit=limit)["items"]
+        return _frame(items) if as_frame else items
+
+    def sources(self) -> list[dict[str, Any]]:
+        return self.get("/sources")["items"]
+
+    def source(self, source_id: str) -> dict[str, Any]:
+        return self.get(f"/sources/{source_id}")
+
+    def query(self, name: str, *, as_frame: bool = False, **params: Any):
+        """Run a named catalogue query (GET /queries/{name})."""
+        rows = self.get(f"/queries/{name}", **params)["rows"]
+        return _frame(rows) if as_frame else rows
+
+    # -- graphs ---------------------------------------------------------------
+
+    def accountability(self, entity_id: str, *, as_of: str | None = None) -> nx.MultiDiGraph:
+        """Every accountability chain upwards from the entity, merged into one graph."""
+        chains = self.accountability_chains(entity_id, as_of=as_of)
+        nodes = [n for chain in chains for n in chain["nodes"]]
+        edges = [r for chain in chains for r in chain["relationships"]]
+        graph = graph_from_parts(nodes, edges)
+        if entity_id not in graph:
+            graph.add_node(entity_id)
+        graph.graph.update({"seed": entity_id, "as_of": as_of, "chains": len(chains)})
+        return graph
+
+    def accountability_chains(self, entity_id: str, *, as_of: str | None = None) -> list[dict[str, Any]]:
+        return self.get(f"/entities/{entity_id}/accountability", as_of=as_of)["chains"]
+
+    def delegation_paths(self, *, from_id: str | None = None, to_id: str | None = None, service: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
+        return self.get("/paths/delegation", **{"from": from_id, "to": to_id, "service": service, "as_of": as_of})["paths"]
+
+    def subgraph(self, seed: str, *, depth: int = 1, as_of: str | None = None, labels: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        body = self.get("/subgraph", seed=seed, depth=depth, as_of=as_of, labels=",".join(labels) if labels else None)
+        graph = graph_from_parts(body["nodes"], body["edges"])
+        graph.graph.update({"seed": seed, "depth": depth, "as_of": as_of})
+        return graph
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

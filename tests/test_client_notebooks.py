@@ -1,0 +1,69 @@
+"""The notebook client against the real app, and docs/notebooks.md run as a script."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from fastapi.testclient import TestClient
+
+from nhskg.client import Client, ClientError, graph_from_parts
+
+NOTEBOOK_DOC = Path(__file__).resolve().parents[1] / "docs" / "notebooks.md"
+
+
+@pytest.fixture
+def kg(api: TestClient) -> Client:
+    return Client(http=api)
+
+
+def test_notebook_doc_runs(kg: Client, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = re.findall(r"```python\n(.*?)```", NOTEBOOK_DOC.read_text(encoding="utf-8"), re.S)
+    assert len(blocks) >= 5
+    namespace: dict[str, object] = {}
+    for i, block in enumerate(blocks):
+        # The first block connects to a live server; here `kg` is the test app.
+        code = block.replace('kg = Client("http://127.0.0.1:8000")', "")
+        namespace["kg"] = kg
+        exec(compile(code, f"{NOTEBOOK_DOC.name}[block {i}]", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "NHS England" in out and "HTTP 404" in out
+
+
+def test_accountability_graph_keeps_evidence(kg: Client) -> None:
+    g = kg.accountability("type:icb", as_of="2024-01-01")
+    assert isinstance(g, nx.MultiDiGraph)
+    assert g.has_edge("type:icb", "org:nhs-england")
+    for _, _, attrs in g.edges(data=True):
+        assert attrs["type"] == "ACCOUNTABLE_TO"
+        assert attrs["evidence"] and {"source_id", "quote"} <= set(attrs["evidence"][0])
+
+
+def test_subgraph_is_a_multidigraph_with_attributes(kg: Client) -> None:
+    g = kg.subgraph("type:ccg", depth=1, as_of="2016-01-01")
+    assert "type:ccg" in g and g.nodes["type:ccg"]["name"]
+    assert g.number_of_edges() > 0
+    assert all("evidence" in d and "type" in d for _, _, d in g.edges(data=True))
+
+
+def test_commissioners_as_records_and_frames(kg: Client) -> None:
+    records = kg.commissioners("service:sexual-health", as_of="2020-01-01")
+    assert any(r["commissioner"]["id"] == "type:local-authority" for r in records)
+    frame = kg.commissioners("service:sexual-health", as_of="2020-01-01", as_frame=True)
+    assert "commissioner.id" in frame.columns and len(frame) == len(records)
+
+
+def test_errors_carry_the_api_message(kg: Client) -> None:
+    with pytest.raises(ClientError) as caught:
+        kg.commissioners("service:urgent-and-emergency-care", as_of="2016-13-45")
+    assert caught.value.status == 422 and "as_of" in caught.value.detail
+
+
+def test_graph_from_parts_keys_edges_by_id() -> None:
+    g = graph_from_parts(
+        [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}],
+        [{"id": "r1", "type": "X", "from": "a", "to": "b"}, {"id": "r2", "type": "X", "from": "a", "to": "b"}],
+    )
+    assert g.number_of_edges("a", "b") == 2 and set(g["a"]["b"]) == {"r1", "r2"}
