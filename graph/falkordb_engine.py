@@ -28,7 +28,7 @@ from falkordb.path import Path as FalkorPath
 from graph.falkordb_server import FalkorDBServer
 from graph.schema import ALL_LABELS, BASE_LABEL
 from graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
-from nhskg.errors import EngineUnavailable, QueryError
+from nhskg.errors import EngineUnavailable, QueryError, UserError
 from queries.catalogue import Catalogue
 
 T = TypeVar("T")
@@ -48,6 +48,15 @@ def _plain_falkor(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain_falkor(v) for v in value]
     return value
+
+
+def _check_params(params: dict[str, Any]) -> None:
+    """The falkordb client sends parameters as a text `CYPHER k=v` prefix,
+    which cannot carry a NUL character; refuse it with a clear message."""
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise UserError(f"parameter {name} contains a NUL character")
 
 
 class FalkorDBStore(GraphStore):
@@ -87,6 +96,7 @@ class FalkorDBStore(GraphStore):
     # -- reads -------------------------------------------------------------------
 
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        _check_params(params)
         if not self._graph_exists(self.graph_name):
             return []  # nothing ingested yet reads as an empty graph
         graph = self.db.select_graph(self.graph_name)

@@ -17,7 +17,7 @@ from typing import Any
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Neo4jError, ServiceUnavailable
 
 from graph.schema import ALL_LABELS, BASE_LABEL
 from graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
@@ -46,10 +46,15 @@ class Neo4jStore(GraphStore):
         self.database = database
         try:
             self.driver = GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10)
+        except (ValueError, ConfigurationError) as exc:  # a malformed URI or unsupported scheme
+            raise EngineUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j URI: {_one_line(exc)}") from None
+        try:
             self.driver.verify_connectivity()
         except AuthError:
+            self.driver.close()
             raise EngineUnavailable(f"Neo4j at {uri} refused the credentials for user {user!r} (check NEO4J_USER / NEO4J_PASSWORD)") from None
-        except (ServiceUnavailable, OSError, ValueError, Neo4jError) as exc:
+        except (ServiceUnavailable, OSError, Neo4jError) as exc:
+            self.driver.close()
             raise EngineUnavailable(f"Neo4j at {uri} is unreachable: {_one_line(exc)}") from None
 
     def _session(self, mode: str) -> neo4j.Session:

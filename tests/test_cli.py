@@ -142,6 +142,11 @@ def test_neo4j_unreachable() -> None:
     assert result.returncode == 3
 
 
+def test_neo4j_uri_with_a_wrong_scheme() -> None:
+    result = run("status", env={"NEO4J_URI": "http://localhost:7474"})
+    assert_one_line_error(result, "NEO4J_URI 'http://localhost:7474' is not a Neo4j URI", "bolt")
+
+
 @pytest.mark.parametrize("argv", [["frobnicate"], ["serve", "--port", "not-a-number"]])
 def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     result = run(*argv)

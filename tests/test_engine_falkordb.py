@@ -144,3 +144,9 @@ def test_long_data_dir_gets_a_short_socket(tmp_path: Path) -> None:
         assert store.counts().nodes == 2
     finally:
         store.close()
+
+
+def test_nul_in_a_parameter_is_a_user_error(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    with pytest.raises(UserError, match="parameter id contains a NUL character"):
+        fresh_store.run_read("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:a\x00"})
