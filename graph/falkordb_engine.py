@@ -33,6 +33,9 @@ from queries.catalogue import Catalogue
 
 T = TypeVar("T")
 
+# Errors that mean the server is gone or not ready, not that it refused a query.
+_CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+
 
 def _plain_falkor(value: Any) -> Any:
     """FalkorDB client objects -> plain values (queries should return maps,
@@ -79,15 +82,14 @@ class FalkorDBStore(GraphStore):
         """Run an operation; if the server died, restart it and retry once."""
         try:
             return operation()
-        except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError):
-            try:
-                self.server.ensure_running()
-            except EngineUnavailable:
-                raise
+        except _CONNECTION_ERRORS:
+            self.server.ensure_running()  # raises EngineUnavailable if it cannot
             self._connect()
             try:
                 return operation()
-            except redis.RedisError as exc:
+            except _CONNECTION_ERRORS as exc:
+                # Only a dead connection means "not answering"; a query the
+                # restarted server rejects stays a ResponseError (QueryError).
                 raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
 
     def _graph_exists(self, name: str) -> bool:
@@ -161,14 +163,16 @@ class FalkorDBStore(GraphStore):
             else:
                 self._apply_schema_to(temp)
 
-        with self._write_lock():
-            self._guard(lambda: self._build_and_swap(prepare, batch, progress))
-            self._persist()
+        self._swap_in(prepare, batch, progress)
 
     def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
-        statements = load_statements(data)
+        self._swap_in(self._apply_schema_to, load_statements(data), progress)
+
+    def _swap_in(self, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None) -> None:
+        """Every write: under the data directory's write lock, build and swap,
+        then save to disk before returning."""
         with self._write_lock():
-            self._guard(lambda: self._build_and_swap(self._apply_schema_to, statements, progress))
+            self._guard(lambda: self._build_and_swap(prepare, statements, progress))
             self._persist()
 
     def _persist(self) -> None:

@@ -150,3 +150,18 @@ def test_nul_in_a_parameter_is_a_user_error(fresh_store: FalkorDBStore) -> None:
     fresh_store.replace_graph(small_graph())
     with pytest.raises(UserError, match="parameter id contains a NUL character"):
         fresh_store.run_read("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:a\x00"})
+
+
+def test_a_rejected_query_retried_after_a_restart_stays_a_response_error(fresh_store: FalkorDBStore) -> None:
+    import redis
+
+    fresh_store.replace_graph(small_graph())
+    os.kill(fresh_store.server.process.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    graph = fresh_store.db.select_graph(fresh_store.graph_name)
+    # The first attempt meets the dead socket; the retry, on the restarted
+    # server, is refused as a write on the read path. That refusal must stay
+    # a query error (a 400 at the API), not be reported as the engine being down.
+    with pytest.raises(redis.ResponseError, match="read-only|RO_QUERY"):
+        fresh_store._call(lambda: graph.ro_query("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n"))
+    assert "org:smuggled" not in ids(fresh_store)
