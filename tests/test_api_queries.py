@@ -84,3 +84,25 @@ def test_docs_queries_md_is_current():
     assert (REPO / "docs" / "queries.md").read_text(encoding="utf-8") == render(), (
         "docs/queries.md is stale: run  python -m queries.docgen > docs/queries.md"
     )
+
+
+def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
+    """Route helpers take (store, name) positionally, so a query parameter
+    called `name` cannot clash with them."""
+    from api.routes._common import run
+    from graph.falkordb_engine import FalkorDBStore
+    from ingest.pipeline import ingest
+    from queries.catalogue import Catalogue, parse_query_file
+
+    query_file = tmp_path / "entity_by_name.cypher"
+    query_file.write_text(
+        "// name: entity_by_name\n// param: name string Exact name\n// example: {}\n"
+        "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id\n"
+    )
+    catalogue = Catalogue({"entity_by_name": parse_query_file(query_file)})
+    store = FalkorDBStore(tmp_path / "data", catalogue=catalogue)
+    try:
+        ingest(store)
+        assert run(store, "entity_by_name", name="NHS England") == [{"id": "org:nhs-england"}]
+    finally:
+        store.close()

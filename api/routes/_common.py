@@ -20,9 +20,11 @@ AS_OF_DOC = "Landscape date, ISO YYYY-MM-DD (default: today). A node or relation
 AsOf = Annotated[str | None, Query(description=AS_OF_DOC, examples=["2015-01-01"], max_length=40)]
 
 
-def run(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
+def run(store: GraphStore, name: str, /, **params: Any) -> list[dict[str, Any]]:
     """Run catalogue query `name`; parameters are checked by the catalogue
-    (UserError -> 422 naming the parameter, e.g. a malformed as_of)."""
+    (UserError -> 422 naming the parameter, e.g. a malformed as_of).
+    `store` and `name` are positional-only so that a catalogue parameter may
+    be called `name` (or `store`) without clashing with them."""
     entry = store.catalogue.get(name)
     return store.query(name, entry.coerce(params))
 
