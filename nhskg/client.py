@@ -14,6 +14,7 @@ Every edge keeps its attributes, including `evidence` (a list of
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -49,12 +50,19 @@ def graph_from_parts(nodes: Iterable[Mapping[str, Any]], edges: Iterable[Mapping
     return graph
 
 
+def _subgraph_params(seed: str, depth: int, as_of: str | None, labels: Iterable[str] | None) -> dict[str, Any]:
+    return {"seed": seed, "depth": depth, "as_of": as_of, "labels": ",".join(labels) if labels else None}
+
+
 class Client:
     def __init__(self, base_url: str = "http://127.0.0.1:8000", *, http: httpx.Client | None = None, timeout: float = 30.0) -> None:
         """`http` lets you pass any httpx.Client (e.g. FastAPI's TestClient)."""
         self.http = http or httpx.Client(base_url=base_url, timeout=timeout)
 
     def get(self, path: str, **params: Any) -> Any:
+        return self._fetch(path, params).json()
+
+    def _fetch(self, path: str, params: Mapping[str, Any]) -> httpx.Response:
         clean = {k: v for k, v in params.items() if v is not None}
         response = self.http.get(path, params=clean)
         if response.status_code >= 400:
@@ -63,7 +71,7 @@ class Client:
             except ValueError:
                 detail = response.text
             raise ClientError(response.status_code, detail if isinstance(detail, str) else str(detail))
-        return response.json()
+        return response
 
     # -- records --------------------------------------------------------------
 
@@ -120,10 +128,28 @@ class Client:
         return self.get("/paths/delegation", **{"from": from_id, "to": to_id, "service": service, "as_of": as_of})["paths"]
 
     def subgraph(self, seed: str, *, depth: int = 1, as_of: str | None = None, labels: Iterable[str] | None = None) -> nx.MultiDiGraph:
-        body = self.get("/subgraph", seed=seed, depth=depth, as_of=as_of, labels=",".join(labels) if labels else None)
+        body = self.get("/subgraph", **_subgraph_params(seed, depth, as_of, labels))
         graph = graph_from_parts(body["nodes"], body["edges"])
         graph.graph.update({"seed": seed, "depth": depth, "as_of": as_of})
         return graph
+
+    def export_subgraph(
+        self,
+        seed: str,
+        path: str | Path,
+        *,
+        format: str = "graphml",
+        depth: int = 1,
+        as_of: str | None = None,
+        labels: Iterable[str] | None = None,
+    ) -> Path:
+        """Save the API's own export of a neighbourhood: GraphML (for Gephi or
+        networkx.read_graphml; list values are JSON strings) or a zip of
+        nodes.csv and edges.csv (format="csv"). Returns the path."""
+        params = {**_subgraph_params(seed, depth, as_of, labels), "format": format}
+        target = Path(path)
+        target.write_bytes(self._fetch("/subgraph", params).content)
+        return target
 
     def close(self) -> None:
         self.http.close()

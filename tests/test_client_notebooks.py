@@ -67,3 +67,22 @@ def test_graph_from_parts_keys_edges_by_id() -> None:
         [{"id": "r1", "type": "X", "from": "a", "to": "b"}, {"id": "r2", "type": "X", "from": "a", "to": "b"}],
     )
     assert g.number_of_edges("a", "b") == 2 and set(g["a"]["b"]) == {"r1", "r2"}
+
+
+def test_export_subgraph_saves_the_apis_graphml_and_csv(kg: Client, tmp_path: Path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    graph = kg.subgraph("type:icb", depth=1, as_of="2024-01-01")
+    graphml = kg.export_subgraph("type:icb", tmp_path / "icb.graphml", as_of="2024-01-01")
+    assert set(nx.read_graphml(graphml).nodes) == set(graph.nodes)
+    archive = kg.export_subgraph("type:icb", tmp_path / "icb.zip", format="csv", as_of="2024-01-01")
+    with zipfile.ZipFile(archive) as z:
+        nodes = list(csv.DictReader(io.StringIO(z.read("nodes.csv").decode())))
+        edges = list(csv.DictReader(io.StringIO(z.read("edges.csv").decode())))
+    assert {n["id"] for n in nodes} == set(graph.nodes)
+    assert len(edges) == graph.number_of_edges()
+    with pytest.raises(ClientError) as caught:
+        kg.export_subgraph("type:icb", tmp_path / "x", format="pdf")
+    assert caught.value.status == 422 and not (tmp_path / "x").exists()
