@@ -108,13 +108,22 @@ def _strip_lines(value: Any) -> Any:
 
 # --- quote checking ------------------------------------------------------------
 
-_QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+_TYPOGRAPHY = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+)
+
+
+def fold_typography(text: str) -> str:
+    """Curly quotes, dashes and special spaces -> their plain forms, one
+    character for one, so offsets into the folded text are offsets into the
+    original (extraction relies on that)."""
+    return text.translate(_TYPOGRAPHY)
 
 
 def normalise_text(text: str) -> str:
-    """Whitespace-normalise and fold typographic quotes and dashes, so a quote
-    typed with straight quotes still matches the document's curly ones."""
-    return re.sub(r"\s+", " ", text.translate(_QUOTE_FOLD)).strip()
+    """Whitespace-normalise and fold typography, so a quote typed with
+    straight quotes still matches the document's curly ones."""
+    return re.sub(r"\s+", " ", fold_typography(text)).strip()
 
 
 def quote_occurs(quote: str, normalised_document: str) -> bool:

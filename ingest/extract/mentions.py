@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.extract.gazetteer import CONF_AMBIGUOUS, Gazetteer, blank_nlp, find_terms
+from ingest.kb import fold_typography
 
-# Same-length replacements, so offsets in the folded text equal offsets in the original.
-_FOLD = str.maketrans({"\u00a0": " ", "\u2009": " ", "\u202f": " ", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 CONF_PATTERN = 0.6
 CONF_ACRONYM = 0.85
@@ -38,8 +37,8 @@ class Mention:
             self.key = self.resolved_id or f"new:{self.label}:{normal_name(self.text)}"
 
 
-def fold(text: str) -> str:
-    return text.translate(_FOLD)
+# Offsets into folded text are offsets into the original (one char for one).
+fold = fold_typography
 
 
 def normal_name(text: str) -> str:
