@@ -15,11 +15,11 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from api.deps import StoreHolder
-from api.routes import register_routes
-from graph import GraphStore
-from nhskg.config import Settings
-from nhskg.errors import EngineUnavailable, NotFound, QueryError, UserError
+from nhskg.api.deps import StoreHolder
+from nhskg.api.routes import register_routes
+from nhskg.graph import GraphStore
+from nhskg.core.settings import Settings
+from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
 
 DESCRIPTION = """
 The reference knowledge graph of the NHS commissioning landscape in England:

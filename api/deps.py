@@ -7,8 +7,8 @@ import threading
 
 from fastapi import Request
 
-from graph import GraphStore, open_store
-from nhskg.config import Settings
+from nhskg.graph import GraphStore, open_store
+from nhskg.core.settings import Settings
 
 
 class StoreHolder:

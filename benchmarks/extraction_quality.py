@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest.extract.evaluate import evaluate, markdown_table  # noqa: E402
-from ingest.kb import load_knowledge_base  # noqa: E402
+from nhskg.ingest.extract.evaluate import evaluate, markdown_table  # noqa: E402
+from nhskg.ingest.kb import load_knowledge_base  # noqa: E402
 
 START, END = "<!-- RESULTS:START -->", "<!-- RESULTS:END -->"
 

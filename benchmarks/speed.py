@@ -25,10 +25,10 @@ from fastapi.testclient import TestClient
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from api.app import create_app  # noqa: E402
-from graph.falkordb_engine import FalkorDBStore  # noqa: E402
-from ingest.pipeline import ingest  # noqa: E402
-from nhskg.config import Settings  # noqa: E402
+from nhskg.api.app import create_app  # noqa: E402
+from nhskg.graph.falkordb_engine import FalkorDBStore  # noqa: E402
+from nhskg.ingest.pipeline import ingest  # noqa: E402
+from nhskg.core.settings import Settings  # noqa: E402
 
 # (name, target in milliseconds)
 TARGETS_MS = {

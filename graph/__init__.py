@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graph.store import GraphCounts, GraphData, GraphStore, NodeRow, RelRow
-from nhskg.config import Settings
+from nhskg.graph.store import GraphCounts, GraphData, GraphStore, NodeRow, RelRow
+from nhskg.core.settings import Settings
 
 __all__ = ["GraphCounts", "GraphData", "GraphStore", "NodeRow", "RelRow", "open_store"]
 
@@ -11,9 +11,9 @@ __all__ = ["GraphCounts", "GraphData", "GraphStore", "NodeRow", "RelRow", "open_
 def open_store(settings: Settings) -> GraphStore:
     """The engine the settings select: Neo4j when NEO4J_URI is set, else embedded FalkorDB."""
     if settings.neo4j_uri:
-        from graph.neo4j_engine import Neo4jStore
+        from nhskg.graph.neo4j_engine import Neo4jStore
 
         return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
-    from graph.falkordb_engine import FalkorDBStore
+    from nhskg.graph.falkordb_engine import FalkorDBStore
 
     return FalkorDBStore(settings.data_dir, settings.graph_name)

@@ -25,11 +25,11 @@ from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FalkorPath
 
-from graph.falkordb_server import FalkorDBServer
-from graph.schema import ALL_LABELS, BASE_LABEL
-from graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
-from nhskg.errors import EngineUnavailable, QueryError, UserError
-from queries.catalogue import Catalogue
+from nhskg.graph.falkordb_server import FalkorDBServer
+from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
+from nhskg.graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
+from nhskg.core.errors import EngineUnavailable, QueryError, UserError
+from nhskg.queries.catalogue import Catalogue
 
 T = TypeVar("T")
 

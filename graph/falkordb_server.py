@@ -26,7 +26,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from nhskg.errors import EngineUnavailable, UserError
+from nhskg.core.errors import EngineUnavailable, UserError
 
 START_TIMEOUT_S = 20.0
 LOCK_TIMEOUT_S = 30.0

@@ -19,10 +19,10 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Neo4jError, ServiceUnavailable
 
-from graph.schema import ALL_LABELS, BASE_LABEL
-from graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
-from nhskg.errors import EngineUnavailable, QueryError
-from queries.catalogue import Catalogue
+from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
+from nhskg.graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
+from nhskg.core.errors import EngineUnavailable, QueryError
+from nhskg.queries.catalogue import Catalogue
 
 
 def _one_line(exc: BaseException) -> str:

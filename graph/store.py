@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
-from queries.catalogue import Catalogue, load_catalogue
+from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
+from nhskg.queries.catalogue import Catalogue, load_catalogue
 
 BATCH_SIZE = 500
 

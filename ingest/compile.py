@@ -15,10 +15,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from graph.store import GraphData, NodeRow, RelRow
-from ingest.derive import derive_edges
-from ingest.kb import KnowledgeBase
-from ingest.models import BudgetRecord, CountRecord, DelegationRecord, Evidence, Scoped
+from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.ingest.derive import derive_edges
+from nhskg.ingest.kb import KnowledgeBase
+from nhskg.ingest.models import BudgetRecord, CountRecord, DelegationRecord, Evidence, Scoped
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:

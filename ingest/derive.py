@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graph.schema import INHERITED_BY_INSTANCES
-from graph.store import GraphData, NodeRow, RelRow
+from nhskg.graph.schema import INHERITED_BY_INSTANCES
+from nhskg.graph.store import GraphData, NodeRow, RelRow
 
 MakeId = Callable[[str, str, str], str]
 

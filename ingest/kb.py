@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
-from ingest.models import (
+from nhskg.ingest.models import (
     SECTION_MODELS,
     BudgetRecord,
     CountRecord,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from graph.schema import BASE_LABEL, NODE_LABELS, ORGANISATION_KINDS, REL_TYPES
-from ingest.pipeline import build_graph
+from nhskg.graph.schema import BASE_LABEL, NODE_LABELS, ORGANISATION_KINDS, REL_TYPES
+from nhskg.ingest.pipeline import build_graph
 
 BEGIN = "<!-- BEGIN GENERATED: nhskg model-table -->"
 END = "<!-- END GENERATED -->"

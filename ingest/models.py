@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from graph.schema import (
+from nhskg.graph.schema import (
     COMMISSIONING_BASES,
     ID_PREFIXES,
     NODE_LABELS,

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.store import GraphData, GraphStore, Progress
-from ingest.compile import compile_graph
-from ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
+from nhskg.graph.store import GraphData, GraphStore, Progress
+from nhskg.ingest.compile import compile_graph
+from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from graph import GraphStore, open_store
-from ingest.extract.cli import register as register_extract
-from ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
-from ingest.pipeline import ingest
-from nhskg.config import Settings
-from nhskg.errors import UserError
+from nhskg.graph import GraphStore, open_store
+from nhskg.ingest.extract.cli import register as register_extract
+from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
+from nhskg.ingest.pipeline import ingest
+from nhskg.core.settings import Settings
+from nhskg.core.errors import UserError
 from nhskg.progress import ProgressBar
 
 
@@ -75,7 +75,7 @@ def check_port_free(host: str, port: int) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from nhskg.api.app import create_app
 
     check_port_free(args.host, args.port)
     settings = _settings(args)
@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_model_table(args: argparse.Namespace) -> int:
-    from ingest.model_table import model_table, write_generated_section
+    from nhskg.ingest.model_table import model_table, write_generated_section
 
     table = model_table()
     if args.write:

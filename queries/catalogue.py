@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from nhskg.errors import NotFound, UserError
+from nhskg.core.errors import NotFound, UserError
 
 QUERIES_DIR = Path(__file__).resolve().parent
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from queries.catalogue import load_catalogue
+from nhskg.queries.catalogue import load_catalogue
 
 HEADER = """# The query catalogue
 

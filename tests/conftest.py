@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from graph import GraphStore, open_store
-from graph.falkordb_engine import FalkorDBStore
-from ingest.pipeline import ingest
-from nhskg.config import Settings
+from nhskg.api.app import create_app
+from nhskg.graph import GraphStore, open_store
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.ingest.pipeline import ingest
+from nhskg.core.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 ENGINES = ["falkordb"] + (["neo4j"] if os.environ.get("NEO4J_URI") else [])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from nhskg.config import Settings
+from nhskg.api.app import create_app
+from nhskg.core.settings import Settings
 
 
 def test_health_reports_engine_and_counts(api: TestClient, engine_store) -> None:

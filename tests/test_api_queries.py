@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from queries.catalogue import load_catalogue
-from queries.docgen import render
+from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.docgen import render
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue()
@@ -74,7 +74,7 @@ def test_run_query_errors(api):
 
 
 def test_queries_are_read_only(kg_store):
-    from nhskg.errors import QueryError
+    from nhskg.core.errors import QueryError
 
     with pytest.raises(QueryError):
         kg_store.run_read("CREATE (:Entity {id: 'x:y'})", {})
@@ -89,10 +89,10 @@ def test_docs_queries_md_is_current():
 def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
     """Route helpers take (store, name) positionally, so a query parameter
     called `name` cannot clash with them."""
-    from api.routes._common import run
-    from graph.falkordb_engine import FalkorDBStore
-    from ingest.pipeline import ingest
-    from queries.catalogue import Catalogue, parse_query_file
+    from nhskg.api.routes._common import run
+    from nhskg.graph.falkordb_engine import FalkorDBStore
+    from nhskg.ingest.pipeline import ingest
+    from nhskg.queries.catalogue import Catalogue, parse_query_file
 
     query_file = tmp_path / "entity_by_name.cypher"
     query_file.write_text(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.kb import load_knowledge_base
+from nhskg.ingest.kb import load_knowledge_base
 
 NHSKG = str(Path(sys.executable).with_name("nhskg"))
 

@@ -19,10 +19,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 
 try:
-    from nhskg.config import ENV_VARS
+    from nhskg.core.settings import ENV_VARS
 except ImportError:  # not installed: import it from the source tree
     sys.path.insert(0, str(ROOT))
-    from nhskg.config import ENV_VARS
+    from nhskg.core.settings import ENV_VARS
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
@@ -225,7 +225,7 @@ def test_api_environment_names_are_known_to_config(api):
     ours = [k for k in env if k.startswith(("NEO4J_", "NHSKG_"))]
     assert ours, "api sets no NEO4J_*/NHSKG_* variables"
     unknown = sorted(set(ours) - set(ENV_VARS))
-    assert not unknown, f"api sets variables nhskg.config does not read: {unknown}"
+    assert not unknown, f"api sets variables nhskg.core.settings does not read: {unknown}"
     for required in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"):
         assert required in env, required
 

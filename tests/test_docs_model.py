@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.schema import NODE_LABELS, REL_TYPES
-from ingest.model_table import generated_section, model_table
+from nhskg.graph.schema import NODE_LABELS, REL_TYPES
+from nhskg.ingest.model_table import generated_section, model_table
 
 MODEL_DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkordb_engine import FalkorDBStore
-from graph.store import GraphData, NodeRow, RelRow
-from nhskg.errors import QueryError, UserError
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.core.errors import QueryError, UserError
 
 
 def small_graph(tag: str = "a") -> GraphData:

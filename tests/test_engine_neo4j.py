@@ -10,17 +10,17 @@ import os
 
 import pytest
 
-from graph.store import GraphData, NodeRow, RelRow
-from ingest.pipeline import ingest
-from nhskg.config import Settings
-from nhskg.errors import QueryError
+from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.ingest.pipeline import ingest
+from nhskg.core.settings import Settings
+from nhskg.core.errors import QueryError
 
 pytestmark = pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason="NEO4J_URI is not set: no live Neo4j to test against")
 
 
 @pytest.fixture
 def neo4j_store():
-    from graph.neo4j_engine import Neo4jStore
+    from nhskg.graph.neo4j_engine import Neo4jStore
 
     s = Settings.from_env()
     store = Neo4jStore(s.neo4j_uri or "", s.neo4j_user, s.neo4j_password, s.neo4j_database)

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ingest.extract.cli import main, register
-from ingest.extract.gazetteer import build_gazetteer
-from ingest.extract.output import report
-from ingest.extract.pipeline import extract_file
-from ingest.extract.reader import read_document
-from ingest.extract.sentences import split_sentences
-from ingest.extract.values import find_dates, find_money
-from ingest.kb import load_knowledge_base
-from nhskg.errors import UserError
+from nhskg.ingest.extract.cli import main, register
+from nhskg.ingest.extract.gazetteer import build_gazetteer
+from nhskg.ingest.extract.output import report
+from nhskg.ingest.extract.pipeline import extract_file
+from nhskg.ingest.extract.reader import read_document
+from nhskg.ingest.extract.sentences import split_sentences
+from nhskg.ingest.extract.values import find_dates, find_money
+from nhskg.ingest.kb import load_knowledge_base
+from nhskg.core.errors import UserError
 
 FIX = Path(__file__).parent / "fixtures" / "extract"
 KB_DIR = FIX / "kb"

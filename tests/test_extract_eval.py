@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.extract.evaluate import Score, evaluate, gold_entities, markdown_table
-from ingest.kb import load_knowledge_base
+from nhskg.ingest.extract.evaluate import Score, evaluate, gold_entities, markdown_table
+from nhskg.ingest.kb import load_knowledge_base
 
 ENTITY_FLOOR = 0.8
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.falkordb_engine import FalkorDBStore
 
 VALID = "coalesce({x}.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce({x}.valid_to, '9999-12-31')"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.falkordb_engine import FalkorDBStore
-from ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base, normalise_text, quote_occurs
-from ingest.pipeline import build_graph, ingest
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base, normalise_text, quote_occurs
+from nhskg.ingest.pipeline import build_graph, ingest
 
 GOOD_QUOTE = "The ICB is directly accountable to NHS England for NHS spend and performance within the system."
 

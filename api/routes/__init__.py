@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.routes import budgets, catalogue, entities, health, paths, services, sources, subgraph
+from nhskg.api.routes import budgets, catalogue, entities, health, paths, services, sources, subgraph
 
 
 def register_routes(app: FastAPI) -> None:

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import Query
 
-from api.serialise import brief
-from graph import GraphStore
-from graph.schema import ALL_LABELS
-from nhskg.errors import NotFound, UserError
-from queries.catalogue import parse_iso_date
+from nhskg.api.serialise import brief
+from nhskg.graph import GraphStore
+from nhskg.graph.schema import ALL_LABELS
+from nhskg.core.errors import NotFound, UserError
+from nhskg.queries.catalogue import parse_iso_date
 
 AS_OF_DOC = "Landscape date, ISO YYYY-MM-DD (default: today). A node or relationship counts when valid_from <= as_of < valid_to (null = unbounded)."
 

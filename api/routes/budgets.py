@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api import models as m
-from api import serialise as ser
-from api.deps import get_store
-from api.routes._common import require_entity, run
-from graph import GraphStore
+from nhskg.api import models as m
+from nhskg.api import serialise as ser
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import require_entity, run
+from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
 

@@ -6,9 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
-from api import models as m
-from api.deps import get_store
-from graph import GraphStore
+from nhskg.api import models as m
+from nhskg.api.deps import get_store
+from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["queries"])
 

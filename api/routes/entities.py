@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api import models as m
-from api import serialise as ser
-from api.deps import get_store
-from api.routes._common import AsOf, as_of_value, briefs, check_label, require_entity, run, valid_on
-from graph import GraphStore
+from nhskg.api import models as m
+from nhskg.api import serialise as ser
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import AsOf, as_of_value, briefs, check_label, require_entity, run, valid_on
+from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
 

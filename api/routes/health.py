@@ -4,8 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import StoreHolder
-from nhskg.errors import EngineUnavailable, QueryError
+from nhskg.api.deps import StoreHolder
+from nhskg.core.errors import EngineUnavailable, QueryError
 
 router = APIRouter(tags=["health"])
 

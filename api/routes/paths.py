@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from api import models as m
-from api import serialise as ser
-from api.deps import get_store
-from api.routes._common import AsOf, as_of_value, briefs, require_entity, run
-from graph import GraphStore
-from nhskg.errors import UserError
+from nhskg.api import models as m
+from nhskg.api import serialise as ser
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import AsOf, as_of_value, briefs, require_entity, run
+from nhskg.graph import GraphStore
+from nhskg.core.errors import UserError
 
 router = APIRouter(tags=["paths"])
 

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api import models as m
-from api import serialise as ser
-from api.deps import get_store
-from api.routes._common import AsOf, as_of_value, require_entity, run
-from graph import GraphStore
-from nhskg.errors import NotFound
+from nhskg.api import models as m
+from nhskg.api import serialise as ser
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import AsOf, as_of_value, require_entity, run
+from nhskg.graph import GraphStore
+from nhskg.core.errors import NotFound
 
 router = APIRouter(tags=["services"])
 

@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from api import models as m
-from api.deps import get_store
-from api.routes._common import run
-from graph import GraphStore
-from nhskg.errors import NotFound
+from nhskg.api import models as m
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import run
+from nhskg.graph import GraphStore
+from nhskg.core.errors import NotFound
 
 router = APIRouter(tags=["sources"])
 

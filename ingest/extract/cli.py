@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from nhskg.errors import UserError
+from nhskg.core.errors import UserError
 
 
 def register(subparsers: Any) -> None:
@@ -45,7 +45,7 @@ def register(subparsers: Any) -> None:
 
 
 def _load_kb(dirs: list[str] | None) -> Any:
-    from ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base
+    from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base
 
     try:
         return load_knowledge_base([Path(d) for d in dirs] if dirs else [DEFAULT_KB_DIR])
@@ -60,9 +60,9 @@ def _progress(message: str) -> None:
 
 def run_extract(args: argparse.Namespace) -> int:
     """Extract from each file; print one JSON object (or a list, for several files)."""
-    from ingest.extract.gazetteer import build_gazetteer
-    from ingest.extract.output import report, write_candidates
-    from ingest.extract.pipeline import extract_file
+    from nhskg.ingest.extract.gazetteer import build_gazetteer
+    from nhskg.ingest.extract.output import report, write_candidates
+    from nhskg.ingest.extract.pipeline import extract_file
 
     kb = _load_kb(getattr(args, "kb", None))
     gaz = build_gazetteer(kb.entities)
@@ -89,7 +89,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     """Print the quality table (Markdown) or the numbers (JSON)."""
-    from ingest.extract.evaluate import evaluate, markdown_table
+    from nhskg.ingest.extract.evaluate import evaluate, markdown_table
 
     kb = _load_kb(getattr(args, "kb", None))
     ev = evaluate(kb)

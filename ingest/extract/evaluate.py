@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from ingest.extract.gazetteer import build_gazetteer
-from ingest.extract.output import entity_ref
-from ingest.extract.pipeline import Extraction, extract_file
-from ingest.kb import DEFAULT_CORPUS_DIR, KnowledgeBase, normalise_text
+from nhskg.ingest.extract.gazetteer import build_gazetteer
+from nhskg.ingest.extract.output import entity_ref
+from nhskg.ingest.extract.pipeline import Extraction, extract_file
+from nhskg.ingest.kb import DEFAULT_CORPUS_DIR, KnowledgeBase, normalise_text
 
 ENTITY_LABELS = ("Organisation", "OrganisationType", "Statute", "StatuteSection", "Policy", "Service", "Arrangement", "Area")
 

@@ -21,7 +21,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-from ingest.models import EntityRecord
+from nhskg.ingest.models import EntityRecord
 
 # How much we trust a match, by how the term was obtained.
 CONF_NAME = 0.95

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.extract.gazetteer import CONF_AMBIGUOUS, Gazetteer, blank_nlp, find_terms
-from ingest.kb import fold_typography
+from nhskg.ingest.extract.gazetteer import CONF_AMBIGUOUS, Gazetteer, blank_nlp, find_terms
+from nhskg.ingest.kb import fold_typography
 
 
 CONF_PATTERN = 0.6

@@ -16,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from ingest.extract.mentions import Mention, normal_name
-from ingest.extract.pipeline import Extraction, slug
-from ingest.models import ID_PREFIXES
+from nhskg.ingest.extract.mentions import Mention, normal_name
+from nhskg.ingest.extract.pipeline import Extraction, slug
+from nhskg.ingest.models import ID_PREFIXES
 
 LABEL_PREFIX = {label: prefix for prefix, label in ID_PREFIXES.items()}
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ingest.extract.gazetteer import Gazetteer, build_gazetteer
-from ingest.extract.mentions import Mention, find_mentions, fold
-from ingest.extract.reader import Document, read_document
-from ingest.extract.relations import GRP, RelationCandidate, _indices, find_relations, sentence_dates, sentence_status, template
-from ingest.extract.sentences import Sentence, split_sentences
-from ingest.extract.values import DateMention, Money, Number, find_dates, find_money, find_numbers
-from ingest.kb import KnowledgeBase
+from nhskg.ingest.extract.gazetteer import Gazetteer, build_gazetteer
+from nhskg.ingest.extract.mentions import Mention, find_mentions, fold
+from nhskg.ingest.extract.reader import Document, read_document
+from nhskg.ingest.extract.relations import GRP, RelationCandidate, _indices, find_relations, sentence_dates, sentence_status, template
+from nhskg.ingest.extract.sentences import Sentence, split_sentences
+from nhskg.ingest.extract.values import DateMention, Money, Number, find_dates, find_money, find_numbers
+from nhskg.ingest.kb import KnowledgeBase
 
 
 @dataclass

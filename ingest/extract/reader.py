@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from nhskg.errors import UserError
+from nhskg.core.errors import UserError
 
 # The largest document we read, in bytes. Documents are read whole (the
 # matcher needs sentence context), so the cap is what keeps memory bounded:

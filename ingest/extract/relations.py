@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.extract.mentions import Mention, fold
-from ingest.extract.sentences import Sentence
-from ingest.extract.values import DateMention
+from nhskg.ingest.extract.mentions import Mention, fold
+from nhskg.ingest.extract.sentences import Sentence
+from nhskg.ingest.extract.values import DateMention
 
 ENT = r"⟦\d+⟧"
 PAREN = r"(?:\s*\([^()]*\))?"
