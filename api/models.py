@@ -6,9 +6,9 @@ allowed and passed through); the fields declared here are always present.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 # --- caps (documented in OpenAPI through the Query(le=...) of each route) -------
 
@@ -32,8 +32,19 @@ class Open(BaseModel):
 
 
 class Evidence(BaseModel):
-    source_id: str = Field(description="id of the Source the quote is from (see /sources/{id})")
-    quote: str = Field(description="verbatim sentence or phrase from the source")
+    source_id: str = Field(description="id of the Source the evidence is from (see /sources/{id})")
+    kind: Literal["quote", "citation", "paraphrase", "register"] = Field(
+        description="quote: verbatim from a corpus document (checked at ingest); citation: an outside source's exact words; "
+        "paraphrase: the curator's summary of an outside source; register: a row of a national register file"
+    )
+    quote: str | None = Field(default=None, description="verbatim words (quote, citation) or the register row")
+    paraphrase: str | None = Field(default=None, description="the curator's summary (kind paraphrase only); not the source's words")
+    locator: str | None = Field(default=None, description="where in the source: a register row key, a section")
+
+    @model_serializer(mode="wrap")
+    def _without_nulls(self, handler: Any) -> dict[str, Any]:
+        # A quote has no `paraphrase` and vice versa: leave the absent one out.
+        return {k: v for k, v in handler(self).items() if v is not None}
 
 
 class Brief(Open):

@@ -17,18 +17,28 @@ from typing import Any
 
 import networkx as nx
 
+from nhskg.core.evidence import EVIDENCE_KEYS, unpack
+
 # Stored properties replaced by the zipped `evidence` list.
-_EVIDENCE_KEYS = ("evidence", "evidence_sources")
+_EVIDENCE_KEYS = EVIDENCE_KEYS
 
 NODE_CORE = ("id", "name", "labels", "valid_from", "valid_to", "status")
 EDGE_CORE = ("id", "type", "from", "to", "valid_from", "valid_to", "status")
 
 
 def evidence(props: Mapping[str, Any]) -> list[dict[str, str]]:
-    """zip(evidence_sources, evidence) -> [{"source_id", "quote"}]."""
-    quotes = props.get("evidence") or []
-    sources = props.get("evidence_sources") or []
-    return [{"source_id": s, "quote": q} for s, q in zip(sources, quotes)]
+    """The stored parallel lists -> [{"source_id", "kind", "quote" | "paraphrase", "locator"}].
+
+    Only verbatim words (a corpus quote, a citation's exact words, a register
+    row) are given as `quote`; a curator's paraphrase is `paraphrase`."""
+    out = []
+    for item in unpack(props):
+        key = "paraphrase" if item.kind == "paraphrase" else "quote"
+        entry = {"source_id": item.source_id, "kind": item.kind, key: item.text}
+        if item.locator:
+            entry["locator"] = item.locator
+        out.append(entry)
+    return out
 
 
 def _rest(props: Mapping[str, Any], core: Iterable[str]) -> dict[str, Any]:

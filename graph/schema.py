@@ -88,7 +88,7 @@ REL_TYPES: dict[str, str] = {
     "SUBCLASS_OF": "the from-type is a narrower class of the to-type",
 }
 
-STATUSES: tuple[str, ...] = ("in_force", "planned", "proposed", "delayed")
+STATUSES: tuple[str, ...] = ("in_force", "planned", "proposed", "delayed", "superseded", "disputed")
 
 COMMISSIONING_BASES: tuple[str, ...] = ("statutory", "delegated", "co-commissioned", "direct", "joint")
 

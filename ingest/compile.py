@@ -3,7 +3,9 @@
 Property conventions (both engines store only scalars and lists of scalars):
 
 - `source_ids`: distinct source ids behind the fact;
-- `evidence` / `evidence_sources`: parallel lists, quote i comes from source i;
+- `evidence` / `evidence_sources` / `evidence_kinds` / `evidence_locators`:
+  parallel lists: text i comes from source i, is of kind i (quote, citation,
+  paraphrase, register) and sits at locator i (a register row key, a section);
 - `valid_from` / `valid_to`: ISO dates, half-open; absent = unbounded;
 - `status`: in_force / planned / proposed / delayed;
 - `external`: true when any evidence cites an outside (non-corpus) source.
@@ -15,6 +17,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from nhskg.core.evidence import EvidenceItem, pack
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.ingest.derive import derive_edges
 from nhskg.ingest.kb import KnowledgeBase
@@ -26,13 +29,20 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None and v != []}
 
 
+def evidence_kind(ev: Evidence, external_sources: set[str]) -> str:
+    """quote (verbatim from a corpus document, checked), citation (an outside
+    source's exact words), paraphrase (the curator's summary of an outside
+    source). Register evidence is written by the register loader."""
+    if ev.source not in external_sources:
+        return "quote"
+    return "citation" if ev.quote is not None else "paraphrase"
+
+
 def provenance(evidence: list[Evidence], external_sources: set[str]) -> dict[str, Any]:
-    return {
-        "source_ids": list(dict.fromkeys(ev.source for ev in evidence)),
-        "evidence": [ev.quote for ev in evidence],
-        "evidence_sources": [ev.source for ev in evidence],
-        "external": any(ev.source in external_sources for ev in evidence),
-    }
+    return pack(
+        (EvidenceItem(ev.source, ev.text, evidence_kind(ev, external_sources), ev.locator or "") for ev in evidence),
+        external=any(ev.source in external_sources for ev in evidence),
+    )
 
 
 def scope(record: Scoped) -> dict[str, Any]:
@@ -40,6 +50,9 @@ def scope(record: Scoped) -> dict[str, Any]:
         "valid_from": record.valid_from,
         "valid_to": record.valid_to,
         "status": record.status,
+        # Stored only when true; the time predicate leaves such records out.
+        "undated": True if record.undated is not None else None,
+        "undated_reason": record.undated,
         "date_note": record.date_note,
         "note": record.note,
     }
@@ -104,7 +117,7 @@ def compile_graph(kb: KnowledgeBase) -> GraphData:
         return row
 
     for rel in kb.relations:
-        relate(rel.type, rel.from_, rel.to, rel, {"basis": rel.basis, **rel.properties}, rel.id)
+        relate(rel.type, rel.from_, rel.to, rel, {"basis": rel.basis, "quantifier": rel.quantifier, **rel.properties}, rel.id)
 
     for d in kb.delegations:
         _compile_delegation(d, data, relate, external)

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nhskg.core.evidence import EVIDENCE_KEYS
+from nhskg.core.evidence import merge as merge_evidence
 from nhskg.graph.schema import INHERITED_BY_INSTANCES
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 
@@ -35,22 +37,6 @@ def overlap(*scopes: tuple[str | None, str | None]) -> tuple[str | None, str | N
     if start and end and start >= end:
         return None
     return start, end
-
-
-def _merge_evidence(*props: dict[str, Any]) -> dict[str, Any]:
-    quotes: list[str] = []
-    sources: list[str] = []
-    for p in props:
-        for quote, source in zip(p.get("evidence", []), p.get("evidence_sources", [])):
-            if (quote, source) not in zip(quotes, sources):
-                quotes.append(quote)
-                sources.append(source)
-    return {
-        "evidence": quotes,
-        "evidence_sources": sources,
-        "source_ids": list(dict.fromkeys(sources)),
-        "external": any(p.get("external") for p in props),
-    }
 
 
 def _row(make_id: MakeId, rel_type: str, from_id: str, to_id: str, props: dict[str, Any]) -> RelRow:
@@ -69,7 +55,7 @@ def _delegation_edges(node: NodeRow, make_id: MakeId) -> list[RelRow]:
         "rule": "delegation",
         "derived_from": [node.id],
         "delegation_id": node.id,
-        **_merge_evidence(p),
+        **merge_evidence(p),
     }
     edges = [
         _row(
@@ -111,7 +97,7 @@ def derive_edges(data: GraphData, make_id: MakeId) -> list[RelRow]:
             )
             if window is None:
                 continue
-            inherited = {k: v for k, v in type_edge.props.items() if k not in ("id", "evidence", "evidence_sources", "source_ids", "external", "derived", "rule", "derived_from")}
+            inherited = {k: v for k, v in type_edge.props.items() if k not in ("id", *EVIDENCE_KEYS, "source_ids", "external", "derived", "rule", "derived_from")}
             derived.append(
                 _row(
                     make_id,
@@ -126,7 +112,7 @@ def derive_edges(data: GraphData, make_id: MakeId) -> list[RelRow]:
                         "rule": "instance-inherits-type",
                         "derived_from": [type_edge.id, inst.id],
                         "inherited_from": inst.to_id,
-                        **_merge_evidence(type_edge.props, inst.props),
+                        **merge_evidence(type_edge.props, inst.props),
                     },
                 )
             )

@@ -302,6 +302,9 @@ def _check_references(kb: KnowledgeBase, problems: list[Problem]) -> None:
                 continue
             if src.external:
                 continue  # an external source has no document here; its url is the citation
+            if ev.quote is None:
+                problems.append(Problem(rec.file, line, f"{_describe(rec)}: evidence from corpus document {src.id} must be a verbatim quote, not a paraphrase"))
+                continue
             text = kb.texts.get(src.id)
             if text is not None and not quote_occurs(ev.quote, text):
                 problems.append(

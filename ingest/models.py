@@ -26,6 +26,9 @@ from nhskg.graph.schema import (
 
 ID_PATTERN = re.compile(r"^[a-z]+:[a-z0-9][a-z0-9\-\.]*$")
 
+Status = Literal["in_force", "planned", "proposed", "delayed", "superseded", "disputed"]
+Quantifier = Literal["all", "some", "may"]
+
 Scalar = str | int | float | bool
 PropertyValue = Scalar | list[str] | list[int] | list[float]
 
@@ -58,12 +61,35 @@ class Record(BaseModel):
 
 
 class Evidence(BaseModel):
+    """What supports a fact. Its kind follows from the source it cites:
+
+    - a corpus document: `quote`, verbatim, checked against the document;
+    - an outside source (external: true, with a url): `quote` holds the
+      source's exact words (a *citation*), or `paraphrase` the curator's own
+      summary, labelled as such and never shown as a quote;
+    - a register file: written by the register loader, not by authors.
+
+    `locator` points inside the source (a section, a paragraph, a page).
+    """
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     source: str
-    quote: str = Field(min_length=8)
+    quote: str | None = Field(default=None, min_length=8)
+    paraphrase: str | None = Field(default=None, min_length=8)
+    locator: str | None = None
     line: int = Field(default=0, exclude=True, alias="_line")
     file: str = Field(default="", exclude=True, alias="_file")
+
+    @model_validator(mode="after")
+    def _one_text(self) -> "Evidence":
+        if (self.quote is None) == (self.paraphrase is None):
+            raise ValueError("evidence needs exactly one of quote (verbatim words) or paraphrase (your summary)")
+        return self
+
+    @property
+    def text(self) -> str:
+        return self.quote if self.quote is not None else self.paraphrase or ""
 
 
 class Scoped(Record):
@@ -71,7 +97,10 @@ class Scoped(Record):
 
     valid_from: IsoDate = None
     valid_to: IsoDate = None
-    status: Literal["in_force", "planned", "proposed", "delayed"] = "in_force"
+    # A record of a dated kind with no known start says why here (and is then
+    # left out of every dated answer).
+    undated: str | None = None
+    status: Status = "in_force"
     # Why the dates are what they are, when the document is vague ("since 2013").
     date_note: str | None = None
     note: str | None = None
@@ -89,6 +118,8 @@ class Scoped(Record):
     def _ordered(self) -> "Scoped":
         if self.valid_from and self.valid_to and self.valid_from >= self.valid_to:
             raise ValueError(f"valid_from {self.valid_from} is not before valid_to {self.valid_to}")
+        if self.undated is not None and self.valid_from:
+            raise ValueError("undated (the reason a record has no start) goes with no valid_from")
         return self
 
     @property
@@ -180,6 +211,10 @@ class RelationRecord(Scoped):
     from_: str = Field(alias="from")
     to: str
     basis: str | None = None
+    # For a statement about a class of bodies: does it hold for `all` of them
+    # (and so reach each real body), `some` ("in some cases") or only `may`
+    # ("ICBs may choose to")? Only `all` is inherited by instances.
+    quantifier: Quantifier = "all"
     properties: dict[str, PropertyValue] = Field(default_factory=dict)
 
     @model_validator(mode="after")
