@@ -29,7 +29,6 @@ from nhskg.graph.falkordb_server import FalkorDBServer
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
 from nhskg.graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
-from nhskg.queries.catalogue import Catalogue
 
 T = TypeVar("T")
 
@@ -65,8 +64,7 @@ def _check_params(params: dict[str, Any]) -> None:
 class FalkorDBStore(GraphStore):
     engine = "falkordb"
 
-    def __init__(self, data_dir: Path, graph_name: str = "nhskg", catalogue: Catalogue | None = None) -> None:
-        super().__init__(catalogue)
+    def __init__(self, data_dir: Path, graph_name: str = "nhskg") -> None:
         self.graph_name = graph_name
         self.server = FalkorDBServer(data_dir)
         self.server.ensure_running()

@@ -22,7 +22,6 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, Neo4jEr
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
 from nhskg.graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
 from nhskg.core.errors import EngineUnavailable, QueryError
-from nhskg.queries.catalogue import Catalogue
 
 
 def _one_line(exc: BaseException) -> str:
@@ -39,9 +38,7 @@ class Neo4jStore(GraphStore):
         user: str = "neo4j",
         password: str = "",
         database: str = "neo4j",
-        catalogue: Catalogue | None = None,
     ) -> None:
-        super().__init__(catalogue)
         self.uri = uri
         self.database = database
         try:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
-from nhskg.queries.catalogue import Catalogue, load_catalogue
 
 BATCH_SIZE = 500
 
@@ -104,20 +103,21 @@ def plain(value: Any) -> Any:
     return value
 
 
+# Housekeeping reads, like the schema DDL, belong to the engine layer: they are
+# about the store, not the landscape, and the catalogue sits above this layer.
+# Only this project's nodes (label Entity) count, so a Neo4j database that
+# also holds other data reports ours alone.
+_COUNT_NODES = f"MATCH (n:{BASE_LABEL}) RETURN count(n) AS count"
+_COUNT_BY_LABEL = f"MATCH (n:{BASE_LABEL}) UNWIND labels(n) AS label RETURN label, count(*) AS count ORDER BY label"
+_COUNT_BY_TYPE = f"MATCH (:{BASE_LABEL})-[r]->(:{BASE_LABEL}) RETURN type(r) AS type, count(*) AS count ORDER BY type"
+
+
 class GraphStore(abc.ABC):
     """What ingest, the API and the CLI need from a graph engine."""
 
     engine: str = ""
 
-    def __init__(self, catalogue: Catalogue | None = None) -> None:
-        self.catalogue = catalogue or load_catalogue()
-
     # -- reads ---------------------------------------------------------------
-
-    def query(self, name: str, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-        """Run the catalogue query `name` read-only; rows as plain dicts."""
-        entry = self.catalogue.get(name)
-        return self.run_read(entry.cypher, dict(params or {}))
 
     @abc.abstractmethod
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -142,9 +142,9 @@ class GraphStore(abc.ABC):
 
     def counts(self) -> GraphCounts:
         """Node and relationship counts, by label and by type."""
-        by_label = {r["label"]: int(r["count"]) for r in self.query("graph_counts_by_label")}
-        by_type = {r["type"]: int(r["count"]) for r in self.query("graph_counts_by_type")}
-        nodes = self.query("graph_count_nodes")
+        by_label = {r["label"]: int(r["count"]) for r in self.run_read(_COUNT_BY_LABEL, {})}
+        by_type = {r["type"]: int(r["count"]) for r in self.run_read(_COUNT_BY_TYPE, {})}
+        nodes = self.run_read(_COUNT_NODES, {})
         return GraphCounts(
             nodes=int(nodes[0]["count"]) if nodes else 0,
             relationships=sum(by_type.values()),

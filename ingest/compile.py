@@ -19,7 +19,6 @@ from typing import Any
 
 from nhskg.core.evidence import EvidenceItem, pack
 from nhskg.graph.store import GraphData, NodeRow, RelRow
-from nhskg.ingest.derive import derive_edges
 from nhskg.ingest.kb import KnowledgeBase
 from nhskg.ingest.models import BudgetRecord, CountRecord, DelegationRecord, Evidence, Scoped
 
@@ -126,8 +125,6 @@ def compile_graph(kb: KnowledgeBase) -> GraphData:
     for c in kb.counts:
         _compile_count(c, kb, data, relate, external)
 
-    derived = derive_edges(data, ids.make)
-    data.relationships.extend(derived)
     return data
 
 

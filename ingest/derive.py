@@ -71,7 +71,21 @@ def _delegation_edges(node: NodeRow, make_id: MakeId) -> list[RelRow]:
     return edges
 
 
-def derive_edges(data: GraphData, make_id: MakeId) -> list[RelRow]:
+def _derived_ids() -> MakeId:
+    """Ids of derived edges live in their own namespace (`drv:`), so they can
+    never collide with an authored id, whatever order the files load in."""
+    used: dict[str, int] = {}
+
+    def make(rel_type: str, from_id: str, to_id: str) -> str:
+        base = f"drv:{rel_type.lower()}:{from_id}:{to_id}"
+        used[base] = used.get(base, 0) + 1
+        return base if used[base] == 1 else f"{base}:{used[base]}"
+
+    return make
+
+
+def derive_edges(data: GraphData) -> list[RelRow]:
+    make_id = _derived_ids()
     derived: list[RelRow] = []
     for node in data.nodes:
         if "Delegation" in node.labels:

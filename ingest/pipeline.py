@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
+from nhskg.ingest.derive import derive_edges
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 
 
@@ -27,8 +28,14 @@ class IngestSummary:
 
 
 def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
-    """Validate the knowledge base and compile it; raises KnowledgeBaseError."""
-    return compile_graph(load_knowledge_base(kb_dirs))
+    """Validate the knowledge base, compile it, add the register layer and
+    derive the edges that rest on both; raises KnowledgeBaseError.
+
+    Derivation runs last so that real bodies from the registers inherit the
+    facts of their types like curated ones do."""
+    data = compile_graph(load_knowledge_base(kb_dirs))
+    data.relationships.extend(derive_edges(data))
+    return data
 
 
 def ingest(store: GraphStore, kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,), progress: Progress | None = None) -> IngestSummary:

@@ -21,9 +21,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nhskg.core.errors import NotFound, UserError
+
+if TYPE_CHECKING:
+    from nhskg.graph.store import GraphStore
 
 QUERIES_DIR = Path(__file__).resolve().parent
 
@@ -162,6 +165,14 @@ def parse_query_file(path: Path) -> CatalogueQuery:
     if used != declared:
         raise ValueError(f"{path.name}: parameters used {sorted(used)} differ from declared {sorted(declared)}")
     return CatalogueQuery(name, description, tuple(params), example, cypher, path)
+
+
+def run(store: "GraphStore", name: str, params: dict[str, Any] | None = None, /, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
+    """Run the catalogue query `name` read-only with already-coerced
+    parameters; rows as plain dicts. The one way code asks the graph a
+    landscape question."""
+    entry = (catalogue or load_catalogue()).get(name)
+    return store.run_read(entry.cypher, dict(params or {}))
 
 
 @lru_cache(maxsize=4)

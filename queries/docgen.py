@@ -1,6 +1,6 @@
 """Print docs/queries.md from the catalogue, so the list stays true:
 
-    python -m queries.docgen > docs/queries.md
+    python -m nhskg.queries.docgen > docs/queries.md
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from nhskg.queries.catalogue import load_catalogue
 HEADER = """# The query catalogue
 
 Every named query in `queries/`, generated from the files' headers by
-`python -m queries.docgen > docs/queries.md` (a test checks this file is up
+`python -m nhskg.queries.docgen > docs/queries.md` (a test checks this file is up
 to date). Run any of them over HTTP with `GET /queries/{name}?param=...`
 (list parameters comma-separated), or from Python with
 `store.query(name, params)`. Parameter types: `string`, `date` (ISO

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.catalogue import load_catalogue, run
 from nhskg.queries.docgen import render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ def test_catalogue_lists_every_query_with_typed_parameters(api):
 def test_every_catalogue_query_runs_with_its_example(kg_store, name):
     entry = CATALOGUE.get(name)
     assert entry.description, f"{name} has no description"
-    rows = kg_store.query(name, entry.example)
+    rows = run(kg_store, name, entry.example)
     assert isinstance(rows, list)
 
 
@@ -82,17 +82,17 @@ def test_queries_are_read_only(kg_store):
 
 def test_docs_queries_md_is_current():
     assert (REPO / "docs" / "queries.md").read_text(encoding="utf-8") == render(), (
-        "docs/queries.md is stale: run  python -m queries.docgen > docs/queries.md"
+        "docs/queries.md is stale: run  python -m nhskg.queries.docgen > docs/queries.md"
     )
 
 
 def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
     """Route helpers take (store, name) positionally, so a query parameter
     called `name` cannot clash with them."""
-    from nhskg.api.routes._common import run
     from nhskg.graph.falkordb_engine import FalkorDBStore
     from nhskg.ingest.pipeline import ingest
     from nhskg.queries.catalogue import Catalogue, parse_query_file
+    from nhskg.queries.catalogue import run as run_named
 
     query_file = tmp_path / "entity_by_name.cypher"
     query_file.write_text(
@@ -100,9 +100,9 @@ def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
         "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id\n"
     )
     catalogue = Catalogue({"entity_by_name": parse_query_file(query_file)})
-    store = FalkorDBStore(tmp_path / "data", catalogue=catalogue)
+    store = FalkorDBStore(tmp_path / "data")
     try:
         ingest(store)
-        assert run(store, "entity_by_name", name="NHS England") == [{"id": "org:nhs-england"}]
+        assert run_named(store, "entity_by_name", {"name": "NHS England"}, catalogue=catalogue) == [{"id": "org:nhs-england"}]
     finally:
         store.close()

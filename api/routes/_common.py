@@ -13,7 +13,8 @@ from nhskg.api.serialise import brief
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
 from nhskg.core.errors import NotFound, UserError
-from nhskg.queries.catalogue import parse_iso_date
+from nhskg.queries.catalogue import load_catalogue, parse_iso_date
+from nhskg.queries.catalogue import run as run_query
 
 AS_OF_DOC = "Landscape date, ISO YYYY-MM-DD (default: today). A node or relationship counts when valid_from <= as_of < valid_to (null = unbounded)."
 
@@ -25,8 +26,8 @@ def run(store: GraphStore, name: str, /, **params: Any) -> list[dict[str, Any]]:
     (UserError -> 422 naming the parameter, e.g. a malformed as_of).
     `store` and `name` are positional-only so that a catalogue parameter may
     be called `name` (or `store`) without clashing with them."""
-    entry = store.catalogue.get(name)
-    return store.query(name, entry.coerce(params))
+    entry = load_catalogue().get(name)
+    return run_query(store, name, entry.coerce(params))
 
 
 def as_of_value(raw: str | None) -> str:

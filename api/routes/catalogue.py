@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from nhskg.api import models as m
 from nhskg.api.deps import get_store
 from nhskg.graph import GraphStore
+from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.catalogue import run as run_named
 
 router = APIRouter(tags=["queries"])
 
@@ -24,7 +26,7 @@ def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
                 "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params],
                 "example": q.example,
             }
-            for q in store.catalogue
+            for q in load_catalogue()
         ]
     }
 
@@ -39,7 +41,7 @@ def run_query(name: Annotated[str, Path(max_length=100)], request: Request, stor
     (`list` parameters comma-separated or repeated); they are validated against
     the query's header (422 naming the parameter). A required `as_of` defaults
     to today. At most 1000 rows are returned (`truncated` says when more came back)."""
-    entry = store.catalogue.get(name)
+    entry = load_catalogue().get(name)
     raw: dict[str, Any] = {}
     for key in request.query_params:
         values = request.query_params.getlist(key)
@@ -49,5 +51,5 @@ def run_query(name: Annotated[str, Path(max_length=100)], request: Request, stor
         else:
             raw[key] = values[-1]
     params = entry.coerce(raw)
-    rows = store.query(name, params)
+    rows = run_named(store, name, params)
     return {"name": name, "params": params, "rows": rows[: m.QUERY_ROWS_MAX], "truncated": len(rows) > m.QUERY_ROWS_MAX}

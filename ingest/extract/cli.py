@@ -114,7 +114,7 @@ def run_eval(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """A stand-alone entry point (python -m ingest.extract.cli) until the lead wires register()."""
+    """A stand-alone entry point (python -m nhskg.ingest.extract.cli) until the lead wires register()."""
     parser = argparse.ArgumentParser(prog="nhskg")
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)
