@@ -23,7 +23,7 @@ def search_entities(
     store: Annotated[GraphStore, Depends(get_store)],
     window: DirectoryWindow,
     q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id", max_length=200)] = None,
-    label: Annotated[str | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
+    label: Annotated[m.LabelName | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
     limit: Annotated[int, Query(ge=1, le=m.ENTITY_LIMIT_MAX, description=f"page size (max {m.ENTITY_LIMIT_MAX})")] = m.ENTITY_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
 ):
