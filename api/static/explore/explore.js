@@ -337,8 +337,16 @@
     if (seq !== loadSeq) return;
     const items = body.items || [];
     const nodes = [];
-    for (const item of items) for (const e of item.entities || []) nodes.push({ ...e, valid_from: null, valid_to: null });
-    draw(nodes, []);
+    const edges = [];
+    items.forEach((item, i) => {
+      const ents = (item.entities || []).filter((e) => idOf(e));
+      for (const e of ents) nodes.push({ ...e, valid_from: null, valid_to: null });
+      // A change naming several entities (X established by Act Y, X succeeded by Z) links them, on its date.
+      for (const other of ents.slice(1)) {
+        edges.push({ id: `change${i}-${idOf(other)}`, type: item.kind || 'change', from: idOf(ents[0]), to: idOf(other), event: true, date: item.date });
+      }
+    });
+    draw(nodes, edges);
     $('view-result').replaceChildren(...(items.length ? items.map((item) =>
       el('li', { 'data-testid': 'change' },
         el('span', { class: 'date', text: item.date || '' }), ' ',
