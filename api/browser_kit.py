@@ -90,8 +90,10 @@ def grass(vocab: Vocabulary | None = None) -> str:
     """A Neo4j Browser style sheet (GraSS): drag it onto the Browser window."""
     vocab = vocab or vocabulary()
     styles = label_styles(vocab)
+    # No comment line: the Browser's style parser knows no comments (one would
+    # become part of the next selector). Strings are in single quotes, so the
+    # braces in '{name}' are not read as a block.
     lines = [
-        "/* nhskg Neo4j Browser style, generated from nhskg/core/vocabulary.yaml. */",
         "node {",
         "  diameter: 50px;",
         "  color: #A5ABB6;",

@@ -25,18 +25,49 @@ def test_docs_browser_md_is_current() -> None:
     assert (ROOT / "docs" / "browser.md").read_text(encoding="utf-8") == browser_md(), "run: python -m nhskg.api.browser_kit --write docs/browser.md"
 
 
+def parse_grass(text: str) -> dict[str, dict[str, str]]:
+    """A GraSS sheet read the way Neo4j Browser reads one: outside a block,
+    whitespace is dropped and the rest is the selector; a quote toggles
+    string mode (its braces are text); a block is `key: value` pairs split on
+    `;` and on the first `:`; nothing else (no comments)."""
+    rules: dict[str, str] = {}
+    in_string = in_block = False
+    selector = body = ""
+    for c in text:
+        if c in "'\"":
+            in_string = not in_string
+            continue
+        if c == "{" and not in_string:
+            in_block = True
+            continue
+        if c == "}" and not in_string:
+            rules[selector], selector, body, in_block = body, "", "", False
+            continue
+        if in_block:
+            body += c
+        elif not c.isspace():
+            selector += c
+    parsed = {}
+    for sel, raw in rules.items():
+        pairs = [p.split(":") for p in raw.split(";")]
+        parsed[sel] = {p[0].strip(): p[1].strip() for p in pairs if len(p) > 1 and p[0].strip() and p[1].strip()}
+    return parsed
+
+
 def test_style_grass_colours_every_label_and_captions_by_name(api) -> None:
     r = api.get("/browser/style.grass")
     assert r.status_code == 200 and r.headers["access-control-allow-origin"] == "*"
-    rules = dict(re.findall(r"^(node(?:\.\w+)?|relationship(?:\.\w+)?) \{\n(.*?)^\}", r.text, re.S | re.M))
+    rules = parse_grass(r.text)
     vocab = vocabulary()
     styles = label_styles()
+    assert set(rules) == {"node", "relationship", f"node.{vocab.base_label}"} | {f"node.{n}" for n in [*vocab.labels, *vocab.kinds]} | {
+        f"relationship.{n}" for n in vocab.relationships
+    }, "every selector is a label or a type (nothing stray, such as a comment, glued to one)"
     for name in [*vocab.labels, *vocab.kinds]:
-        body = rules[f"node.{name}"]
-        assert f"color: {styles[name].colour};" in body and "caption: '{name}';" in body, name
-    assert "color" not in rules[f"node.{vocab.base_label}"].replace("caption", ""), "the base label must not hide a label's colour"
+        assert rules[f"node.{name}"]["color"] == styles[name].colour and rules[f"node.{name}"]["caption"] == "{name}", name
+    assert "color" not in rules[f"node.{vocab.base_label}"], "the base label must not hide a label's colour"
     for name in vocab.relationships:
-        assert "caption: '<type>';" in rules[f"relationship.{name}"], name
+        assert rules[f"relationship.{name}"]["caption"] == "<type>", name
 
 
 def _runnable_blocks(text: str) -> list[str]:

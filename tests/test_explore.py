@@ -69,6 +69,9 @@ def test_bad_date_in_the_link_is_a_clear_422(api) -> None:
     r = api.get("/explore", params={"as_of": "2016-13-01"})
     assert r.status_code == 422 and "as_of" in r.json()["detail"] and "\n" not in r.json()["detail"]
     assert api.get("/explore", params={"as_of": "2016-01-01", "from": "2015-01-01", "to": "2016-01-01"}).status_code == 422
+    assert api.get("/explore", params={"status": "in_forse"}).status_code == 422
+    assert api.get("/explore", params={"view": "sideways"}).status_code == 422
+    assert api.get("/explore", params={"seed": "type:icb", "from": "2020-01-01", "to": "2024-01-01", "status": "any", "view": "changes"}).status_code == 200
 
 
 def test_vendored_cytoscape_matches_its_pinned_version_and_licence() -> None:

@@ -129,6 +129,18 @@ def set_date(page, day: str) -> None:
     wait_ready(page)
 
 
+def test_the_guard_sees_a_request_to_another_host(browser, server: str) -> None:
+    # The no-request-leaves check above could not fail if the guard saw nothing: show that it does.
+    offsite = Offsite()
+    context = browser.new_context()
+    context.route("**/*", offsite.route)
+    pg = context.new_page()
+    pg.goto(f"{server}/explore")
+    pg.evaluate("() => fetch('http://example.org/x').catch(() => null)")
+    context.close()
+    assert offsite.attempts == ["http://example.org/x"]
+
+
 def test_page_loads_offline(page, server: str) -> None:
     page.goto(f"{server}/explore")
     page.wait_for_selector('[data-testid="graph"]')
@@ -168,6 +180,39 @@ def test_moving_the_date_from_2016_to_2024_swaps_ccgs_for_icbs(page, server: str
     assert "type:icb" in in_2024 and "type:ccg" not in in_2024
     assert page.get_attribute('[data-testid="graph"]', "data-node-count") == str(len(in_2024))
     assert "as_of=2024-06-01" in page.url
+
+
+def test_clicking_a_node_expands_it_and_shows_its_evidence(page, server: str) -> None:
+    page.goto(f"{server}/explore?seed=type:icb&as_of=2024-06-01")
+    wait_ready(page)
+    before = set(node_ids(page))
+    assert "org:nhs-england" in before
+    where = page.evaluate("window.nhskgExplorer.nodePosition('org:nhs-england')")
+    page.mouse.click(where["x"], where["y"])
+    page.wait_for_function("() => window.nhskgExplorer.state().seeds.includes('org:nhs-england')")
+    wait_ready(page)
+    after = set(node_ids(page))
+    # NHS England's own neighbours joined the graph (its Secretary of State, for one).
+    assert before < after and "org:secretary-of-state-for-health-and-social-care" in after
+    page.locator('[data-testid="entity-name"]', has_text="NHS England").wait_for()
+    link = page.locator('[data-testid="evidence"] .source-link').first
+    link.click()
+    page.locator('[data-testid="source"]').wait_for()
+    assert page.locator('[data-testid="source"] h3').inner_text()
+
+
+def test_period_mode_shows_what_held_at_any_time_in_it(page, server: str) -> None:
+    page.goto(f"{server}/explore?seed=org:nhs-england&as_of=2016-06-01")
+    wait_ready(page)
+    page.check('[data-testid="period-mode"]')
+    page.wait_for_function("() => window.nhskgExplorer.state().period")
+    page.fill('[data-testid="to"]', "2024-06-01")
+    page.dispatch_event('[data-testid="to"]', "change")
+    page.wait_for_function("() => window.nhskgExplorer.state().to === '2024-06-01'")
+    wait_ready(page)
+    ids = node_ids(page)
+    assert {"type:ccg", "type:icb"} <= set(ids)
+    assert "from=2016-06-01" in page.url and "to=2024-06-01" in page.url
 
 
 def test_accountability_and_delegation_views(page, server: str) -> None:

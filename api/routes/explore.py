@@ -10,15 +10,14 @@ from its own URL; they are checked here so a bad link gets a clear 422.
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from nhskg.api.palette import style_document
-from nhskg.core.errors import NotFound
+from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import Window, WindowError
-from nhskg.core.errors import UserError
 
 router = APIRouter(tags=["explore"])
 
@@ -32,13 +31,14 @@ def explore(
     as_of: Annotated[str | None, Query(max_length=40, description="day to open on, ISO YYYY-MM-DD")] = None,
     from_: Annotated[str | None, Query(alias="from", max_length=40, description="start of a period (period mode), ISO date")] = None,
     to: Annotated[str | None, Query(max_length=40, description="end of the period, exclusive")] = None,
+    status: Annotated[str | None, Query(max_length=200, description="statuses to show: a comma list, or any (default in_force)")] = None,
+    view: Annotated[Literal["neighbourhood", "accountability", "delegation", "changes"] | None, Query(description="the view to open")] = None,
 ) -> HTMLResponse:
     """The graph explorer page: search, an entity panel with evidence, the neighbourhood graph, a date control (1990-2026) and a period mode, accountability / delegation / changes views, GraphML and CSV export. `?seed=ID&as_of=DATE` opens on that entity and day."""
-    if as_of or from_ or to:
-        try:
-            Window.from_request(as_of, from_, to, None)
-        except WindowError as exc:
-            raise UserError(str(exc)) from None
+    try:
+        Window.from_request(as_of, from_, to, status)
+    except WindowError as exc:
+        raise UserError(str(exc)) from None
     return HTMLResponse((STATIC / "index.html").read_text(encoding="utf-8"))
 
 

@@ -23,6 +23,7 @@
   };
   let style = { labels: {}, relationships: {}, base_label: 'Entity' };
   let cy = null;
+  const names = new Map(); // id -> name, from everything drawn or suggested
   let loadSeq = 0;        // a newer load makes an older answer stale
 
   // ---------- HTTP ----------
@@ -142,6 +143,14 @@
     window.nhskgExplorer = {
       nodeIds: () => cy.nodes().map((n) => n.id()).sort(),
       edgeTypes: () => cy.edges().map((e) => e.data('type')),
+      // Where a node is drawn, in page pixels, so a script can click it.
+      nodePosition: (id) => {
+        const n = cy.getElementById(id);
+        if (!n.length) return null;
+        const box = $('graph').getBoundingClientRect();
+        const p = n.renderedPosition();
+        return { x: box.left + p.x, y: box.top + p.y };
+      },
       state: () => JSON.parse(JSON.stringify(state)),
     };
   }
@@ -181,6 +190,7 @@
     for (const n of nodes) {
       if (!n || !n.id || seen.has(n.id)) continue;
       seen.add(n.id);
+      if (n.name) names.set(n.id, n.name);
       const classes = [];
       if ((opts.seeds || []).includes(n.id)) classes.push('seed');
       if (n.id === state.selected) classes.push('selected');
@@ -396,7 +406,8 @@
   }
 
   function pickerInput(label, key, testid) {
-    const input = el('input', { type: 'search', placeholder: 'search…', 'data-testid': testid, value: state.delegation[key] || '', autocomplete: 'off' });
+    const current = state.delegation[key];
+    const input = el('input', { type: 'search', placeholder: 'search…', 'data-testid': testid, value: current ? names.get(current) || current : '', autocomplete: 'off' });
     const list = el('ul', { class: 'suggestions', role: 'listbox', hidden: true });
     attachSuggest(input, list, (item) => { state.delegation[key] = item.id; refresh(); });
     input.addEventListener('change', () => { if (!input.value) { state.delegation[key] = null; refresh(); } });
@@ -602,6 +613,7 @@
         try { body = await api('/entities', { q, limit: 12 }); } catch (err) { return; }
         if (mine !== seq) return;
         const items = body.items || [];
+        for (const item of items) if (item.id && item.name) names.set(item.id, item.name);
         list.replaceChildren(...(items.length ? items.map((item) =>
           el('li', { role: 'option', 'data-id': item.id, tabindex: '-1',
             onmousedown: (ev) => { ev.preventDefault(); input.value = item.name || item.id; close(); onPick(item); } },
