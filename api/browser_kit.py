@@ -183,7 +183,7 @@ def guide_html(vocab: Vocabulary | None = None) -> str:
                 "<p>Every node carries the label <code>Entity</code> and a readable id with a kind prefix "
                 "(<code>org:nhs-england</code>, <code>type:icb</code>). Every fact carries its sources "
                 "(<code>source_ids</code>), its evidence (verbatim quotes, citations or labelled paraphrases) and its time scope.</p>",
-                f"<p>Load the style first: drag <a href=\"{STYLE_URL}\">style.grass</a> onto this window.</p>",
+                f"<p>Load the style first: download <a href=\"{STYLE_URL}\">style.grass</a> and drag the file onto this window.</p>",
                 "<p>A first look: NHS England and what touches it.</p>",
                 _runnable("MATCH (n:Entity {id: 'org:nhs-england'})-[r]-(m:Entity) RETURN n, r, m LIMIT 50"),
             ],
