@@ -10,6 +10,7 @@ the Python package `playwright`) these tests skip and say how to install it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import threading
@@ -24,7 +25,14 @@ from nhskg.api.app import create_app
 from nhskg.core.settings import Settings
 from nhskg.graph.falkordb_engine import FalkorDBStore
 
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium") or "", shutil.which("chromium-browser") or "") if p and Path(p).is_file()), None)
+def _find_chromium() -> str | None:
+    # NHSKG_CHROMIUM names another build (or a missing one, to see the skip).
+    wanted = os.environ.get("NHSKG_CHROMIUM")
+    candidates = [wanted] if wanted else ["/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((p for p in candidates if p and Path(p).is_file()), None)
+
+
+CHROMIUM = _find_chromium()
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
