@@ -619,7 +619,7 @@
             onmousedown: (ev) => { ev.preventDefault(); input.value = item.name || item.id; close(); onPick(item); } },
           el('span', { class: 'swatch', style: `background:${nodeStyle(labelsOf(item)).colour}` }),
           el('span', { class: 'name', text: item.name || item.id }),
-          el('span', { class: 'muted', text: ` ${mainLabel(labelsOf(item)) || ''} · ${datesText(item)}${item.status && item.status !== 'in_force' ? ' · ' + item.status : ''}` })))
+          el('span', { class: 'muted', text: ` ${mainLabel(labelsOf(item)) || ''} · ${datesText(item)}${item.status && item.status !== 'in_force' ? ' · ' + item.status : ''}${item.match === 'similar' ? ' · similar name' : ''}` })))
           : [el('li', { class: 'muted', text: `Nothing matches “${q}”.` })]));
         list.hidden = false;
       }, 180);
