@@ -16,6 +16,7 @@ from typing import Any, Iterable
 import yaml
 from pydantic import ValidationError
 
+from nhskg.ingest.dating import dating_problems
 from nhskg.ingest.models import (
     SECTION_MODELS,
     BudgetRecord,
@@ -221,9 +222,17 @@ def load_knowledge_base(
             setattr(kb, section, [r for r in getattr(kb, section) if getattr(r, "loads", True)])
     _check_sources(kb, problems)
     _check_references(kb, problems)
+    _check_dating(kb, problems)
     if problems:
         raise KnowledgeBaseError(problems)
     return kb
+
+
+def _check_dating(kb: KnowledgeBase, problems: list[Problem]) -> None:
+    """Every record of a dated kind has a date or a reasoned `undated`;
+    events carry no valid_to (see ingest/dating.py)."""
+    for rec, message in dating_problems(kb.records()):
+        problems.append(Problem(rec.file, rec.line, f"{_describe(rec)}: {message}"))
 
 
 def _check_sources(kb: KnowledgeBase, problems: list[Problem]) -> None:
