@@ -43,7 +43,7 @@ def test_undated_organisation_and_relation_are_refused_with_file_and_line(tmp_pa
     )
     assert len(found) == 2
     assert found[0].endswith(":2: entity org:an-undated-board: has no valid_from; give the date it starts or `undated: <reason>`")
-    assert ":10: relation ACCOUNTABLE_TO org:an-undated-board -> org:nhs-england: has no valid_from" in found[1]
+    assert ":9: relation ACCOUNTABLE_TO org:an-undated-board -> org:nhs-england: has no valid_from" in found[1]
 
 
 def test_event_with_an_end_is_refused(tmp_path: Path) -> None:
