@@ -48,7 +48,9 @@ def dating_problems(records: Iterable[Record]) -> list[tuple[Record, str]]:
     """(record, message) for each record that breaks the dating rules."""
     found: list[tuple[Record, str]] = []
     for rec in records:
-        if not is_dated_kind(rec):
+        # Extraction candidates still under review are dated by the reviewer
+        # when accepted; only records that load into the graph must be dated.
+        if getattr(rec, "review", None) in ("pending", "rejected") or not is_dated_kind(rec):
             continue
         valid_from = getattr(rec, "valid_from", None)
         undated = getattr(rec, "undated", None)
