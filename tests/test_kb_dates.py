@@ -8,12 +8,14 @@ unbounded), status in_force, and not undated.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 import pytest
 
 from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.ingest.kb import load_knowledge_base
 from nhskg.ingest.pipeline import build_graph
 
 
@@ -25,6 +27,13 @@ def holds_on(props: dict[str, Any], day: str) -> bool:
         and props.get("status", "in_force") == "in_force"
         and not props.get("undated")
     )
+
+
+def is_occurrence_on(props: dict[str, Any], day: str) -> bool:
+    """An event happened on `day`: the knowledge base gives only valid_from;
+    the pipeline may store it as the one-day occurrence [day, day + 1)."""
+    following = (dt.date.fromisoformat(day) + dt.timedelta(days=1)).isoformat()
+    return props.get("valid_from") == day and props.get("valid_to") in (None, following)
 
 
 def reaches_instances(props: dict[str, Any]) -> bool:
@@ -81,9 +90,9 @@ def test_nhs_commissioning_board_established_october_2012_renamed_july_2022(grap
     assert not holds_on(board, "2012-09-30") and holds_on(board, "2012-10-01")
     assert holds_on(board, "2022-06-30") and not holds_on(board, "2022-07-01")
     [established] = rels(graph, "ESTABLISHED_BY", "org:nhs-commissioning-board", "statute:health-and-social-care-act-2012")
-    assert established.props["valid_from"] == "2012-10-01" and "valid_to" not in established.props
+    assert is_occurrence_on(established.props, "2012-10-01")
     [renamed] = rels(graph, "RENAMED_TO", "org:nhs-commissioning-board", "org:nhs-england")
-    assert renamed.props["valid_from"] == "2022-07-01" and "valid_to" not in renamed.props
+    assert is_occurrence_on(renamed.props, "2022-07-01")
     [handover] = rels(graph, "SUCCEEDED_BY", "org:nhs-commissioning-board-authority", "org:nhs-commissioning-board")
     assert handover.props["valid_from"] == "2012-10-01"
     assert holds_on(nodes["org:nhs-england"].props, "2026-11-01")
@@ -100,7 +109,7 @@ def test_phe_from_april_2013_to_october_2021_then_ukhsa_and_ohid(graph: GraphDat
     for successor in ("org:uk-health-security-agency", "org:office-for-health-improvement-and-disparities"):
         assert holds_on(nodes[successor].props, "2021-10-01") and holds_on(nodes[successor].props, "2026-11-01")
         [event] = rels(graph, "SUCCEEDED_BY", "org:public-health-england", successor)
-        assert event.props["valid_from"] == "2021-10-01" and "valid_to" not in event.props
+        assert is_occurrence_on(event.props, "2021-10-01")
     providers = lambda day: {r.from_id for r in holding(rels(graph, "PROVIDES", to_id="service:health-protection"), day)}  # noqa: E731
     assert providers("2019-01-01") == {"org:public-health-england"}
     assert providers("2022-01-01") == {"org:uk-health-security-agency"}
@@ -186,7 +195,7 @@ def test_only_nws_ccg_has_documented_general_practice_delegation(graph: GraphDat
 
 def test_nhs_england_abolition_announced_march_2025_is_planned_not_in_force(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
     plan = nodes["policy:nhse-abolition-announcement"].props
-    assert plan["status"] == "planned" and plan["announced_on"] == "2025-03-13"
+    assert plan["status"] == "planned" and plan["published"] == "2025-03-13"
     assert plan["valid_from"] == "2025-03-13"
     day = "2026-11-01"
     assert holds_on(nodes["org:nhs-england"].props, day)
@@ -199,11 +208,13 @@ def test_nhs_england_abolition_announced_march_2025_is_planned_not_in_force(grap
 # --- the time layer as a whole ----------------------------------------------------
 
 
-def test_events_carry_a_day_and_no_end(graph: GraphData) -> None:
-    for rel in graph.relationships:
-        if rel.type in ("ESTABLISHED_BY", "ABOLISHED_BY", "SUCCEEDED_BY", "RENAMED_TO") and not rel.props.get("derived"):
-            assert "valid_to" not in rel.props, rel.id
-            assert rel.props.get("valid_from") or rel.props.get("undated"), rel.id
+def test_events_carry_a_day_and_no_end() -> None:
+    kb = load_knowledge_base()
+    events = [r for r in kb.relations if r.type in ("ESTABLISHED_BY", "ABOLISHED_BY", "SUCCEEDED_BY", "RENAMED_TO")]
+    assert events
+    for rel in events:
+        assert rel.valid_to is None, (rel.type, rel.from_, rel.to)
+        assert rel.valid_from or rel.undated, (rel.type, rel.from_, rel.to)
 
 
 def test_acts_start_at_royal_assent_and_record_commencement(nodes: dict[str, NodeRow]) -> None:

@@ -42,14 +42,14 @@ def test_undated_organisation_and_relation_are_refused_with_file_and_line(tmp_pa
     found = problems(path)
     assert len(found) == 2
     where = re.escape(str(path)) + r":\d+: "
-    assert re.fullmatch(where + r"entity org:an-undated-board: has no valid_from; give the date it starts or `undated: <reason>`", found[0])
+    assert re.fullmatch(where + r"entity org:an-undated-board: has no valid_from: give the day it starts, or `undated:` with the reason no start is known", found[0])
     assert re.match(where + r"relation ACCOUNTABLE_TO org:an-undated-board -> org:nhs-england: has no valid_from", found[1])
 
 
 def test_event_with_an_end_is_refused(tmp_path: Path) -> None:
     event = {"type": "ESTABLISHED_BY", "from": "type:icb", "to": "statute:health-and-care-act-2022", "valid_from": "2022-07-01", "valid_to": "2023-01-01"}
     [problem] = problems(write(tmp_path, relations=[event]))
-    assert "ESTABLISHED_BY is an event: it carries valid_from (the day it happened) and no valid_to" in problem
+    assert "ESTABLISHED_BY is an event: give the day it happened as valid_from, and no valid_to" in problem
 
 
 def test_a_reasoned_undated_record_and_timeless_kinds_load(tmp_path: Path) -> None:
