@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         yield
         holder.close()
 
-    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served offline by nhskg.api.routes.docs.
+    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.holder = holder
 
     @app.exception_handler(NotFound)
