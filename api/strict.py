@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
@@ -68,3 +68,32 @@ def errors(described: dict[int, str] | None = None) -> dict[int | str, dict[str,
     for code, text in (described or {}).items():
         out[code] = {"model": ErrorBody, "description": text}
     return out
+
+
+def tidy_openapi(app: FastAPI) -> None:
+    """A query parameter cannot be null, only absent: drop the `null` branch
+    FastAPI writes for `str | None` parameters, so the schema says plainly
+    what a value must be (`{"type": "string", "format": "date"}`)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                for param in operation.get("parameters", []):
+                    param["schema"] = _without_null(param.get("schema", {}))
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
+    branches = schema.get("anyOf")
+    if not branches:
+        return schema
+    rest = [b for b in branches if b != {"type": "null"}]
+    if len(rest) != 1 or len(rest) == len(branches):
+        return schema
+    return {**rest[0], **{k: v for k, v in schema.items() if k != "anyOf"}}

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from nhskg.api.routes import budgets, catalogue, changes, entities, health, home, paths, services, sources, statutes, subgraph
 from nhskg.api.routes._common import UnknownEntity
 from nhskg.api.routes.docs import mount_docs
-from nhskg.api.strict import errors, reject_unknown_query_params
+from nhskg.api.strict import errors, reject_unknown_query_params, tidy_openapi
 
 STRICT = [Depends(reject_unknown_query_params)]
 
@@ -28,3 +28,4 @@ def register_routes(app: FastAPI) -> None:
     mount_docs(app)
     for module in (health, entities, services, statutes, changes, paths, budgets, subgraph, sources, catalogue):
         app.include_router(module.router, dependencies=STRICT, responses=errors())
+    tidy_openapi(app)
