@@ -170,30 +170,50 @@ def neighbourhood(
 SIMILAR_CUTOFF = 0.72
 
 
-def _similarity(text: str, candidate: str) -> float:
-    """How close `text` is to `candidate` or to a run of its words of about the
-    same length (so "comissioning board" finds "NHS Commissioning Board")."""
-    text, candidate = text.lower().strip(), candidate.lower().strip()
-    if not text or not candidate:
-        return 0.0
-    best = difflib.SequenceMatcher(None, text, candidate).ratio()
-    words = candidate.split()
-    width = max(1, len(text.split()))
-    for i in range(max(0, len(words) - width + 1)):
-        window = " ".join(words[i : i + width])
-        # A run of words inside a longer name counts a little less than the whole name.
-        best = max(best, 0.9 * difflib.SequenceMatcher(None, text, window).ratio())
-    return best
+class _Matcher:
+    """How close `text` is to a candidate, or to a run of its words of about
+    the same length (so "comissioning board" finds "NHS Commissioning
+    Board"). difflib's cheap upper bounds skip most candidates, so matching
+    thousands of names stays fast."""
+
+    WORD_RUN_WEIGHT = 0.9  # a run of words inside a longer name counts a little less than the whole name
+
+    def __init__(self, text: str, cutoff: float) -> None:
+        self.text = text.lower().strip()
+        self.width = max(1, len(self.text.split()))
+        self.cutoff = cutoff
+        self.matcher = difflib.SequenceMatcher(None)
+        self.matcher.set_seq2(self.text)  # difflib caches what it learns about seq2
+
+    def _ratio(self, candidate: str, floor: float) -> float:
+        self.matcher.set_seq1(candidate)
+        if self.matcher.real_quick_ratio() < floor or self.matcher.quick_ratio() < floor:
+            return 0.0
+        return self.matcher.ratio()
+
+    def score(self, candidate: str) -> float:
+        candidate = candidate.lower().strip()
+        if not self.text or not candidate:
+            return 0.0
+        best = self._ratio(candidate, self.cutoff)
+        words = candidate.split()
+        if len(words) > self.width:
+            floor = self.cutoff / self.WORD_RUN_WEIGHT
+            for i in range(len(words) - self.width + 1):
+                run = " ".join(words[i : i + self.width])
+                best = max(best, self.WORD_RUN_WEIGHT * self._ratio(run, floor))
+        return best
 
 
 def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = SIMILAR_CUTOFF) -> list[dict[str, Any]]:
     """The entities whose id, id slug, name, alias or code is closest to `text`
     (the typo-tolerant search, and the suggestions of a 404), best first."""
-    slug = text.split(":", 1)[-1].replace("-", " ")
+    text = text[:200]
+    matchers = [_Matcher(text, cutoff), _Matcher(text.split(":", 1)[-1].replace("-", " "), cutoff)]
     scored = []
     for row in ask(store, "entity_names"):
         names = [row["id"], row["id"].split(":", 1)[-1].replace("-", " "), row.get("name") or "", *row.get("aliases", []), row.get("ods_code") or "", row.get("ons_code") or ""]
-        score = max(max(_similarity(text, c), _similarity(slug, c)) for c in names if c)
+        score = max(m.score(c) for m in matchers for c in names if c)
         if score >= cutoff:
             scored.append((score, row))
     scored.sort(key=lambda s: (-s[0], s[1]["id"]))
