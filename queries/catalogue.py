@@ -111,7 +111,7 @@ class CatalogueQuery:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise UserError(f"unknown parameter {unknown[0]!r}; this query takes {', '.join(self.public_params) or 'none'}")
+            raise UserError(f"{unknown[0]}: unknown parameter; query {self.name!r} takes {', '.join(self.public_params) or 'no parameters'}")
         for p in self.params:
             value = raw.get(p.name)
             if value is None or value == "":
