@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 
+from nhskg.api.examples import add_examples, load_examples
 from nhskg.api.models import ErrorBody
 from nhskg.core.errors import UserError
 
@@ -73,7 +74,8 @@ def errors(described: dict[int, str] | None = None) -> dict[int | str, dict[str,
 def tidy_openapi(app: FastAPI) -> None:
     """A query parameter cannot be null, only absent: drop the `null` branch
     FastAPI writes for `str | None` parameters, so the schema says plainly
-    what a value must be (`{"type": "string", "format": "date"}`)."""
+    what a value must be (`{"type": "string", "format": "date"}`). And give
+    every operation its real example answer (nhskg.api.examples)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -84,6 +86,7 @@ def tidy_openapi(app: FastAPI) -> None:
             for operation in item.values():
                 for param in operation.get("parameters", []):
                     param["schema"] = _without_null(param.get("schema", {}))
+        add_examples(schema, load_examples())
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -4,6 +4,9 @@ a live server, so the outputs shown are real:
     nhskg serve &                  # http://127.0.0.1:8000
     python docs/make_api_md.py     # or: --base http://127.0.0.1:PORT
 
+It also writes api/openapi_examples.json, the example answer of each
+operation in the OpenAPI document.
+
 The test suite renders the same template through the app in-process
 (`render(fetch)`) and fails when docs/api.md differs, so the file cannot go
 stale unnoticed. Every example pins its date or period: none depends on today.
@@ -69,6 +72,23 @@ def render(fetch: Fetch) -> str:
     return text.replace("{{CSVZIP}}", str(sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist())))
 
 
+def examples(fetch: Fetch) -> dict[str, Any]:
+    """The OpenAPI examples (nhskg.api.examples): each operation's real answer, shortened."""
+    from nhskg.api.examples import EXAMPLE_REQUESTS, shorten
+
+    out = {}
+    for operation, path in EXAMPLE_REQUESTS.items():
+        code, body = fetch(path)
+        if code != 200:
+            raise SystemExit(f"{path}: HTTP {code}, not an example")
+        out[operation] = shorten(json.loads(body))
+    return out
+
+
+def examples_text(fetch: Fetch) -> str:
+    return json.dumps(examples(fetch), indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def http_fetch(base: str) -> Fetch:
     def fetch(path: str) -> tuple[int, bytes]:
         try:
@@ -84,9 +104,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default=BASE, help=f"the live server (default {BASE})")
     args = parser.parse_args()
-    text = render(http_fetch(args.base))
+    from nhskg.api.examples import EXAMPLES_FILE
+
+    fetch = http_fetch(args.base)
+    text = render(fetch)
     TARGET.write_text(text, encoding="utf-8")
-    print("written", TARGET, len(text))
+    EXAMPLES_FILE.write_text(examples_text(fetch), encoding="utf-8")
+    print("written", TARGET, len(text), "and", EXAMPLES_FILE)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import jsonschema_rs
+
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
@@ -28,6 +30,27 @@ def test_api_md_is_current(api):
     assert rendered == (DOCS / "api.md").read_text(encoding="utf-8"), (
         "docs/api.md is stale: start `nhskg serve` and run `python docs/make_api_md.py`"
     )
+
+
+def test_openapi_examples_are_current_and_match_the_schema(api):
+    maker = load_maker()
+    from nhskg.api.examples import EXAMPLE_REQUESTS, EXAMPLES_FILE
+
+    def fetch(path: str) -> tuple[int, bytes]:
+        r = api.get(path)
+        return r.status_code, r.content
+
+    assert maker.examples_text(fetch) == EXAMPLES_FILE.read_text(encoding="utf-8"), (
+        "api/openapi_examples.json is stale: start `nhskg serve` and run `python docs/make_api_md.py`"
+    )
+    spec = api.get("/openapi.json").json()
+    documented = {f"{m} {p}" for p, item in spec["paths"].items() for m in (k.upper() for k in item) if p != "/health"}
+    assert documented == set(EXAMPLE_REQUESTS)
+    for key in EXAMPLE_REQUESTS:
+        method, path = key.split(" ", 1)
+        content = spec["paths"][path][method.lower()]["responses"]["200"]["content"]["application/json"]
+        schema = {**content["schema"], "components": spec["components"]}
+        jsonschema_rs.Draft202012Validator(schema).validate(content["example"])
 
 
 def test_docs_use_port_8000():
