@@ -20,7 +20,7 @@ WHERE ($label IS NULL OR $label IN labels(n))
        OR toLower(n.id) CONTAINS toLower($q)
        OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q))
        OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
-       OR toUpper(coalesce(n.ons_code, '')) = toUpper($q))
+       OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)))
   AND @valid(n)
 WITH n,
      CASE WHEN $instance_of IS NULL THEN 1
@@ -34,7 +34,7 @@ WITH n,
        WHEN toLower(n.name) = toLower($q) OR toLower(n.id) = toLower($q) THEN 0
        WHEN any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($q))
             OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
-            OR toUpper(coalesce(n.ons_code, '')) = toUpper($q) THEN 1
+            OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)) THEN 1
        WHEN toLower(n.name) STARTS WITH toLower($q) THEN 2
        ELSE 3
      END AS rank

@@ -18,7 +18,7 @@ WHERE ($label IS NULL OR $label IN labels(n))
        OR toLower(n.id) CONTAINS toLower($q)
        OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q))
        OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
-       OR toUpper(coalesce(n.ons_code, '')) = toUpper($q))
+       OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)))
   AND @valid(n)
 WITH n,
      CASE WHEN $instance_of IS NULL THEN 1

@@ -211,6 +211,7 @@ def test_code_finds_a_body_any_date_and_q_matches_codes(register_api):
     for code in ("T09Y", "t09y", "E38009980"):
         body = register_api.get("/entities", params={"code": code}).json()
         assert ids(body["items"]) == ["org:ods-t09y"], code
+    assert ids(register_api.get("/entities", params={"q": "e38009980"}).json()["items"]) == ["org:ods-t09y"]
     body = register_api.get("/entities", params={"q": "t92a"}).json()
     assert body["items"][0]["id"] == "org:ods-t92a" and body["items"][0]["match"] == "alias_or_code"
     assert body["items"][0]["codes"] == {"ods": "T92A", "ons": "E38009991"}
