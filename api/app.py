@@ -69,5 +69,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         parts = [f"{e['loc'][-1] if e.get('loc') else 'request'}: {e.get('msg', 'invalid')} (got {e.get('input')!r})" for e in errors]
         return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
 
-    register_routes(app)
+    register_routes(app)  # the API, the explorer page, the Neo4j Browser kit, the docs
     return app

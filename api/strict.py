@@ -86,10 +86,20 @@ def tidy_openapi(app: FastAPI) -> None:
             for operation in item.values():
                 for param in operation.get("parameters", []):
                     param["schema"] = _without_null(param.get("schema", {}))
+                _errors_are_json(operation)
         add_examples(schema, load_examples())
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _errors_are_json(operation: dict[str, Any]) -> None:
+    """Error bodies are JSON even on a route whose answer is a page or a file
+    (FastAPI files them under the route's own media type)."""
+    for code, response in operation.get("responses", {}).items():
+        content = response.get("content") or {}
+        if code.startswith(("4", "5")) and content and "application/json" not in content:
+            response["content"] = {"application/json": next(iter(content.values()))}
 
 
 def _without_null(schema: dict[str, Any]) -> dict[str, Any]:
