@@ -12,7 +12,7 @@ from nhskg.api.deps import get_store
 from nhskg.api.routes._common import AllTimeWindow, comma_list
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
-from nhskg.core.timescope import STATUS_STRENGTH
+from nhskg.core.timescope import weakest
 from nhskg.graph import GraphStore
 from nhskg.queries.answers import CHANGE_KINDS, changes
 
@@ -58,13 +58,9 @@ def list_changes(
             "kind": c.kind,
             "entities": c.entities,
             "description": c.description,
-            "status": _weakest([r.get("status") or "in_force" for r in c.records]),
+            "status": weakest(*(r.get("status") for r in c.records)),
             "evidence": [e for r in c.records for e in ser.evidence(r)],
         }
         for c in found[offset : offset + limit]
     ]
     return {"window": window.describe(), "items": items, "total": len(found), "limit": limit, "offset": offset}
-
-
-def _weakest(statuses: list[str]) -> str:
-    return max(statuses, key=lambda s: STATUS_STRENGTH.get(s, 0)) if statuses else "in_force"
