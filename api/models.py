@@ -299,6 +299,7 @@ class AccountableBodies(BaseModel):
     total: int
     limit: int
     offset: int
+    truncated: bool = Field(False, description="true when there were more than 20000 chains to read and some bodies may be missing")
 
 
 class StatuteEffect(BaseModel):

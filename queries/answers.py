@@ -251,14 +251,25 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
 # --- who answers to a body ------------------------------------------------------
 
 
-def accountable_bodies(store: GraphStore, body_id: str, window: Window) -> list[dict[str, Any]]:
+CHAINS_MAX = 20_000  # chains read to answer accountable_bodies
+
+
+@dataclass
+class Answering:
+    rows: list[dict[str, Any]]
+    truncated: bool  # more than CHAINS_MAX chains: some bodies may be missing
+
+
+def accountable_bodies(store: GraphStore, body_id: str, window: Window) -> Answering:
     """Everyone who answers to the body, transitively, each once with its
     shortest chain (`via`: the bodies in between, nearest first)."""
+    chains = ask(store, "accountable_bodies", window, id=body_id, limit=CHAINS_MAX + 1)
     best: dict[str, dict[str, Any]] = {}
-    for row in ask(store, "accountable_bodies", window, id=body_id):
+    for row in chains[:CHAINS_MAX]:
         if row["id"] not in best or int(row["distance"]) < best[row["id"]]["distance"]:
             best[row["id"]] = {**row, "distance": int(row["distance"])}
-    return sorted(best.values(), key=lambda r: (r["distance"], (r.get("name") or r["id"]).lower(), r["id"]))
+    rows = sorted(best.values(), key=lambda r: (r["distance"], (r.get("name") or r["id"]).lower(), r["id"]))
+    return Answering(rows, len(chains) > CHAINS_MAX)
 
 
 # --- what an Act did ------------------------------------------------------------

@@ -224,7 +224,8 @@ def accountable_bodies(
     on the chain holds in the window. Type-level accountability reaches real
     bodies (an ICB answers to NHS England because every ICB does)."""
     entity = require_entity(store, id)
-    rows = accountable_bodies_answer(store, id, window)
+    answer = accountable_bodies_answer(store, id, window)
+    rows = answer.rows
     names = briefs(store, {v for r in rows for v in r["via"]})
     page = rows[offset : offset + limit]
     return {
@@ -234,4 +235,5 @@ def accountable_bodies(
         "total": len(rows),
         "limit": limit,
         "offset": offset,
+        "truncated": answer.truncated,
     }
