@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from nhskg.api.deps import StoreHolder
-from nhskg.api.routes import browser_kit, explore, register_routes
+from nhskg.api.routes import register_routes
 from nhskg.graph import GraphStore
 from nhskg.core.settings import Settings
 from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
@@ -41,7 +41,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         yield
         holder.close()
 
-    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served offline by nhskg.api.routes.docs.
+    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.holder = holder
 
     @app.exception_handler(NotFound)
@@ -68,6 +69,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         parts = [f"{e['loc'][-1] if e.get('loc') else 'request'}: {e.get('msg', 'invalid')} (got {e.get('input')!r})" for e in errors]
         return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
 
-    register_routes(app)
-    for router in (explore.router, browser_kit.router): app.include_router(router)  # the explorer page and the Neo4j Browser kit
+    register_routes(app)  # the API, the explorer page, the Neo4j Browser kit, the docs
     return app
