@@ -231,8 +231,14 @@ def parse_query_file(path: Path) -> CatalogueQuery:
     cypher = expand_fragments("\n".join(body).strip().rstrip(";"))
     if "@valid" in cypher:
         raise ValueError(f"{path.name}: a @valid fragment must name one variable, e.g. @valid(r)")
-    declared = {p.name for p in params} | (set(WINDOW_PARAMS) if windowed else set())
+    declared = {p.name for p in params}
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", cypher))
+    if windowed:
+        # A windowed query reads the window through @valid(x), or (for "did
+        # this day fall in the period" questions) some of its parameters.
+        if not used & set(WINDOW_PARAMS):
+            raise ValueError(f"{path.name}: declares a window but uses none of {', '.join(WINDOW_PARAMS)}")
+        used -= set(WINDOW_PARAMS)
     if used != declared:
         raise ValueError(f"{path.name}: parameters used {sorted(used)} differ from declared {sorted(declared)}")
     return CatalogueQuery(name, description, tuple(params), example, cypher, path, windowed, window_default)
