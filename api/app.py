@@ -7,6 +7,7 @@ the problem; an engine that is down maps to 503.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,11 +16,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from nhskg.api.deps import StoreHolder
+from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
+from nhskg.api.limits import RequestLimits
 from nhskg.api.routes import register_routes
 from nhskg.graph import GraphStore
 from nhskg.core.settings import Settings
 from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
+
+logger = logging.getLogger("nhskg.api")
 
 DESCRIPTION = """
 The reference knowledge graph of the NHS commissioning landscape in England:
@@ -41,8 +45,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         yield
         holder.close()
 
-    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # redirect_slashes=False: an unknown path is a plain 404. Starlette's
+    # trailing-slash redirect builds its Location from the Host header, so a
+    # forged Host would be reflected into a redirect.
+    app = FastAPI(
+        title="NHS commissioning knowledge graph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        redirect_slashes=False,
+    )
     app.state.holder = holder
+    app.add_middleware(RequestLimits)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
@@ -50,7 +64,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(EngineUnavailable)
     async def unavailable(request: Request, exc: EngineUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+        # Down or restarting: never a 4xx, and say when to come back.
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(QueryError)
     async def query_failed(request: Request, exc: QueryError) -> JSONResponse:
@@ -67,6 +82,12 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         errors = exc.errors()
         parts = [f"{e['loc'][-1] if e.get('loc') else 'request'}: {e.get('msg', 'invalid')} (got {e.get('input')!r})" for e in errors]
         return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
+
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # A bug: one line for the caller; the traceback goes to the server log.
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see the server log"})
 
     register_routes(app)
     return app

@@ -10,6 +10,10 @@ from fastapi import Request
 from nhskg.graph import GraphStore, open_store
 from nhskg.core.settings import Settings
 
+# What a 503 tells a client to wait before retrying: an engine restart takes
+# well under a second, a restart with a snapshot to load a little more.
+RETRY_AFTER_S = 2
+
 
 class StoreHolder:
     def __init__(self, settings: Settings, store: GraphStore | None = None) -> None:
