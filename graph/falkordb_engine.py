@@ -100,9 +100,13 @@ class FalkorDBStore(GraphStore):
         self.graph_name = graph_name
         self.server = FalkorDBServer(data_dir, exclusive=exclusive)
         self.server.start()
-        self._connect()
-        self._seen_generation = -1
-        self._after_start()
+        try:
+            self._connect()
+            self._seen_generation = -1
+            self._after_start()
+        except BaseException:
+            self.server.stop()  # never leave an engine behind a failed open
+            raise
 
     # -- connection and recovery -----------------------------------------------
 
@@ -298,8 +302,10 @@ class FalkorDBStore(GraphStore):
                 if "in progress" in str(exc) and time.monotonic() < deadline:
                     time.sleep(0.1)
                     continue
+                # The reply is a bare "ERR"; the engine's log says why.
+                cause = self.server.last_log_line() or str(exc)
                 raise WriteFailed(
-                    f"FalkorDB could not save the graph {when} to {self.server.rdb_path} ({exc}; engine log "
+                    f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
                     f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
                 ) from None
 

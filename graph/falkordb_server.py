@@ -342,7 +342,7 @@ class FalkorDBServer:
             if fatal is not None or not _pid_alive(pid):
                 self._kill(pid)
                 self.pid = self.process = None
-                raise EngineUnavailable(self._load_failure(fatal or self._last_log_line()))
+                raise EngineUnavailable(self._load_failure(fatal or self.last_log_line()))
             if elapsed > START_TIMEOUT_S:
                 return False
             time.sleep(0.05)
@@ -374,9 +374,13 @@ class FalkorDBServer:
             _no_retry_client(self.socket_path, STOP_SAVE_TIMEOUT_S).save()
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
-        # After redis says goodbye, the FalkorDB module spends a few seconds
-        # joining its threads; the data is safe by then, so don't wait long.
-        if not self._wait_gone(pid, 1.0):
+        # Redis removes its pid file and socket when it says goodbye; the
+        # FalkorDB module then spends seconds joining its threads. The data
+        # was saved above (SIGTERM does not save: --save ""), so end it then.
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline and self.pid_path.exists() and not self._wait_gone(pid, 0.0):
+            time.sleep(0.02)
+        if not self._wait_gone(pid, 0.05):
             self._kill(pid)
 
     def _kill(self, pid: int) -> None:
@@ -410,7 +414,7 @@ class FalkorDBServer:
                 return line.split(" # ", 1)[-1].strip()
         return None
 
-    def _last_log_line(self) -> str:
+    def last_log_line(self) -> str:
         lines = self._new_log()
         interesting = [ln for ln in lines if " # " in ln] or lines
         return interesting[-1].split(" # ", 1)[-1].strip() if interesting else "no log written"
