@@ -138,8 +138,15 @@ class FalkorDBStore(GraphStore):
                     self.conn.save()
 
     def _recover(self) -> None:
-        self.server.ensure_running()  # raises EngineUnavailable if it cannot
-        self._after_start()
+        try:
+            self.server.ensure_running()
+            self._after_start()
+        except EngineUnavailable:
+            raise
+        except UserError as exc:
+            # A restart that fails for any reason (lock file, data directory)
+            # means the engine is unavailable, not that the caller erred.
+            raise EngineUnavailable(f"FalkorDB could not be restarted: {exc}") from None
 
     def _call(self, operation: Callable[[], T]) -> T:
         """Run a read; while the engine is down or restarting, restart it (if we
@@ -179,6 +186,8 @@ class FalkorDBStore(GraphStore):
         try:
             return self._call(run)
         except redis.ResponseError as exc:
+            if "timed out" in str(exc).lower():  # the engine's cap, like Neo4j's transaction timeout: a 503
+                raise EngineUnavailable(f"FalkorDB did not finish the query within {QUERY_TIMEOUT_MS // 1000}s: {exc}") from None
             raise QueryError(f"FalkorDB rejected the query: {exc}") from None
 
     # -- writes --------------------------------------------------------------------

@@ -56,3 +56,12 @@ def test_health_is_503_when_the_engine_is_down(tmp_path: Path) -> None:
 def test_openapi_docs_are_served(api: TestClient) -> None:
     assert api.get("/docs").status_code == 200
     assert "/health" in api.get("/openapi.json").json()["paths"]
+
+
+def test_health_is_503_not_422_when_the_data_directory_is_unusable(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with TestClient(create_app(Settings(data_dir=blocker / "data"))) as client:
+        response = client.get("/health")
+        assert response.status_code == 503 and "not writable" in response.json()["reason"]
+        assert client.get("/entities/org:nhs-england").status_code == 503
