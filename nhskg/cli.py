@@ -18,11 +18,9 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-
-import uvicorn
 
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.extract.cli import register as register_extract
@@ -115,30 +113,9 @@ def check_port_free(host: str, port: int) -> None:
             raise UserError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-class _Server(uvicorn.Server):
-    """uvicorn, stopping gracefully on SIGHUP too, and NOT re-raising the
-    signal after shutdown (uvicorn's default), which would kill the process
-    before `serve` saves and stops the engine."""
-
-    stop_signal: int | None = None
-
-    @contextlib.contextmanager
-    def capture_signals(self) -> Iterator[None]:
-        originals = {sig: signal.signal(sig, self.handle_exit) for sig in STOP_SIGNALS}
-        try:
-            yield
-        finally:
-            for sig, handler in originals.items():
-                signal.signal(sig, handler)
-
-    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-        if self.stop_signal is None:
-            self.stop_signal = sig
-        super().handle_exit(sig, frame)
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from nhskg.api.app import create_app
+    from nhskg.serving import GracefulServer, server_config
 
     check_port_free(args.host, args.port)
     settings = _settings(args)
@@ -149,8 +126,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"ingesting: {reason}", flush=True)
             _ingest_into(store, args)
         app = create_app(settings, store=store)
-        config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, timeout_graceful_shutdown=10)
-        server = _Server(config)
+        server = GracefulServer(server_config(app, args.host, args.port, args.log_level), STOP_SIGNALS)
         print(f"serving the {store.engine} graph on http://{args.host}:{args.port} (OpenAPI docs at /docs)", flush=True)
         server.run()
         if not server.started and server.stop_signal is None:

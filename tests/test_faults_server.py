@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 
 from faults import NHSKG, Server, cli_env, engine_pids, get, kill_engines, seeded_data_dir, start_serve, wait_until
+from fastapi.testclient import TestClient
+
+from nhskg.api.app import create_app
+from nhskg.core.errors import EngineUnavailable
+from nhskg.core.settings import Settings
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData, NodeRow
 from nhskg.ingest.pipeline import ingest
@@ -107,11 +112,13 @@ def test_engine_killed_under_concurrent_reads_gives_only_200_or_503(lab: Lab) ->
     assert set(statuses) <= {200, 503}, sorted(set(statuses))
     assert get(f"{server.url}/health")[1] == before  # data intact
     assert server.engine_pid() not in killed and server.proc.poll() is None
-    assert server.stop() == 0
+    # SIGTERM (what systemd and docker send): a clean stop, nothing left.
+    assert server.stop(signal.SIGTERM) == 0, server.output()
+    assert "stopped on SIGTERM" in server.output() and "Traceback" not in server.output()
     assert engine_pids(server.data_dir) == []
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGHUP])  # SIGTERM: in the test above
 def test_stop_signal_saves_and_stops_everything(lab: Lab, sig: signal.Signals) -> None:
     server = lab.serve(lab.data_dir())
     nodes = get(f"{server.url}/health")[1]["nodes"]
@@ -127,22 +134,10 @@ def test_stop_signal_saves_and_stops_everything(lab: Lab, sig: signal.Signals) -
         store.close()
 
 
-def test_a_crashed_server_leaves_an_engine_the_next_server_adopts_and_stops(lab: Lab) -> None:
+def test_one_engine_per_directory_a_second_server_is_refused_a_crashed_ones_engine_adopted(lab: Lab) -> None:
     data_dir = lab.data_dir()
     first = lab.serve(data_dir)
     engine = first.engine_pid()
-    first.stop(signal.SIGKILL)
-    assert engine_pids(data_dir) == [engine]  # the engine survives the crash...
-    second = lab.serve(data_dir)
-    assert second.engine_pid() == engine  # ...is adopted, not duplicated...
-    assert get(f"{second.url}/health")[0] == 200
-    assert second.stop() == 0
-    assert engine_pids(data_dir) == []  # ...and owned: stopped with its new server
-
-
-def test_a_second_server_on_the_same_directory_is_refused(lab: Lab) -> None:
-    data_dir = lab.data_dir()
-    first = lab.serve(data_dir)
     second = subprocess.run(
         [NHSKG, "--data-dir", str(data_dir), "serve", "--port", str(first.port + 1)],
         capture_output=True, text=True, timeout=30, env=cli_env(),
@@ -151,29 +146,45 @@ def test_a_second_server_on_the_same_directory_is_refused(lab: Lab) -> None:
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("nhskg: error: "), second.stderr
     assert f"already in use by process {first.proc.pid}" in lines[0] and str(data_dir) in lines[0]
-    assert get(f"{first.url}/health")[0] == 200 and engine_pids(data_dir) == [first.engine_pid()]
-    # A one-off command shares the running engine without taking it over.
-    status = subprocess.run([NHSKG, "--data-dir", str(data_dir), "status"], capture_output=True, text=True, timeout=30, env=cli_env())
-    assert status.returncode == 0 and "(current)" in status.stdout
-    assert get(f"{first.url}/health")[0] == 200
-    assert first.stop() == 0
+    assert get(f"{first.url}/health")[0] == 200 and engine_pids(data_dir) == [engine]
+
+    first.stop(signal.SIGKILL)  # a crash: the engine survives it...
+    assert engine_pids(data_dir) == [engine]
+    third = lab.serve(data_dir)
+    assert third.engine_pid() == engine  # ...is adopted, not duplicated...
+    assert get(f"{third.url}/health")[0] == 200
+    assert third.stop() == 0
+    assert engine_pids(data_dir) == []  # ...and owned: stopped with its new server
 
 
-@pytest.mark.parametrize("damage", ["truncated by 10 bytes", "cut in half", "random bytes"])
-def test_a_damaged_snapshot_is_one_clear_error_within_10s(lab: Lab, damage: str) -> None:
-    data_dir = lab.data_dir()
-    rdb = data_dir / "graph.rdb"
+def damage(rdb: Path, how: str) -> None:
     good = rdb.read_bytes()
-    rdb.write_bytes({"truncated by 10 bytes": good[:-10], "cut in half": good[: len(good) // 2], "random bytes": os.urandom(len(good))}[damage])
+    rdb.write_bytes({"truncated by 10 bytes": good[:-10], "cut in half": good[: len(good) // 2], "random bytes": os.urandom(len(good))}[how])
+
+
+@pytest.mark.parametrize("how", ["truncated by 10 bytes", "cut in half", "random bytes"])
+def test_a_damaged_snapshot_is_a_clear_error_within_10s(lab: Lab, how: str) -> None:
+    data_dir = lab.data_dir()
+    damage(data_dir / "graph.rdb", how)
     started = time.monotonic()
+    with pytest.raises(EngineUnavailable) as failure:
+        FalkorDBStore(data_dir)
+    assert time.monotonic() - started < 10
+    message = str(failure.value)
+    assert str(data_dir / "graph.rdb") in message and str(data_dir / "falkordb.log") in message
+    assert "nhskg ingest" in message
+    assert engine_pids(data_dir) == []  # nothing left spinning
+
+
+def test_serve_on_a_damaged_snapshot_is_one_line(lab: Lab) -> None:
+    data_dir = lab.data_dir()
+    damage(data_dir / "graph.rdb", "truncated by 10 bytes")
     result = subprocess.run(
         [NHSKG, "--data-dir", str(data_dir), "serve", "--port", "0"], capture_output=True, text=True, timeout=60, env=cli_env()
     )
-    took = time.monotonic() - started
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 3 and len(lines) == 1 and lines[0].startswith("nhskg: error: "), result.stderr
-    assert str(rdb) in lines[0] and str(data_dir / "falkordb.log") in lines[0] and "nhskg ingest" in lines[0]
-    assert took < 10 + 5, took  # 10 s for the engine, plus the CLI's own start
+    assert str(data_dir / "graph.rdb") in lines[0] and "engine log" in lines[0]
     assert engine_pids(data_dir) == []
 
 
@@ -198,22 +209,27 @@ def test_serve_rebuilds_a_graph_built_from_other_data(lab: Lab) -> None:
     assert server.stop() == 0
 
 
-def test_an_ingest_whose_save_fails_leaves_the_served_graph(lab: Lab) -> None:
+def test_an_ingest_whose_save_fails_is_never_seen_by_the_api(lab: Lab, tmp_path: Path) -> None:
     data_dir = lab.data_dir(seeded=False)
-    seed_small_graph(data_dir, source_version())  # current: serve does not rebuild it
-    server = lab.serve(data_dir)
-    assert get(f"{server.url}/health")[1]["nodes"] == 2
-    blocker = data_dir / f"temp-{server.engine_pid()}.rdb"
-    blocker.mkdir()  # the engine cannot write its snapshot, even as root
-    result = subprocess.run([NHSKG, "--data-dir", str(data_dir), "ingest"], capture_output=True, text=True, timeout=60, env=cli_env())
-    lines = result.stderr.strip().splitlines()
-    assert result.returncode == 3 and len(lines) == 1, result.stderr
-    assert "could not save" in lines[0] and "Is a directory" in lines[0] and "previous graph stays live" in lines[0]
-    assert get(f"{server.url}/health")[1]["nodes"] == 2  # readers never saw the new graph
-    blocker.rmdir()
-    assert server.stop() == 0
-    store = FalkorDBStore(data_dir)
+    seed_small_graph(data_dir, "v1")
+    owner = FalkorDBStore(data_dir)
     try:
-        assert store.counts().nodes == 2  # nor did the disk
+        with TestClient(create_app(Settings(data_dir=data_dir), store=owner)) as api:
+            assert api.get("/health").json()["nodes"] == 2
+            (data_dir / f"temp-{owner.server.pid}.rdb").mkdir()  # the engine cannot write its snapshot, even as root
+            other = FalkorDBStore(data_dir)  # like `nhskg ingest` beside a running serve
+            try:
+                assert not other.server.owned
+                with pytest.raises(EngineUnavailable, match="could not save.*Is a directory.*previous graph stays live"):
+                    ingest(other)
+            finally:
+                other.close()
+            assert api.get("/health").json()["nodes"] == 2  # readers never saw the new graph
+        (data_dir / f"temp-{owner.server.pid}.rdb").rmdir()
     finally:
-        store.close()
+        owner.close()
+    again = FalkorDBStore(data_dir)
+    try:
+        assert again.counts().nodes == 2 and again.counts().version == "v1"  # nor did the disk
+    finally:
+        again.close()
