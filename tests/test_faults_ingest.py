@@ -11,7 +11,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,27 +41,19 @@ def block_saves(store: FalkorDBStore) -> Path:
     return blocker
 
 
-class SaveFailsAfterSwap(FalkorDBStore):
-    """Once armed, the next swap is followed by a save that fails."""
-
-    armed = False
-
-    def _swap(self, temp: str, previous: str) -> bool:
-        had_live = super()._swap(temp, previous)
-        if self.armed:
-            block_saves(self)
-        return had_live
+def kill_engine(store: FalkorDBStore) -> None:
+    os.kill(store.server.pid, signal.SIGKILL)
 
 
-class EngineDiesAfterSwap(FalkorDBStore):
-    """Once armed, the engine is killed right after the next swap."""
+class FaultAfterSwap(FalkorDBStore):
+    """Once given a fault, it strikes right after the next swap."""
 
-    armed = False
+    fault: Callable[[FalkorDBStore], object] | None = None
 
     def _swap(self, temp: str, previous: str) -> bool:
         had_live = super()._swap(temp, previous)
-        if self.armed:
-            os.kill(self.server.pid, signal.SIGKILL)
+        if self.fault is not None:
+            self.fault(self)
         return had_live
 
 
@@ -107,32 +99,27 @@ def test_a_failed_save_before_the_swap_changes_nothing(data_dir: Path) -> None:
     assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}
 
 
-def test_a_failed_save_after_the_swap_undoes_the_swap(data_dir: Path) -> None:
-    store = SaveFailsAfterSwap(data_dir)
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        (block_saves, "could not save the graph after the swap"),  # the swap is undone
+        (kill_engine, "stopped answering during the write.*nothing was changed"),  # checked by build id
+    ],
+)
+def test_a_fault_after_the_swap_leaves_the_old_graph_live_and_on_disk(data_dir: Path, fault: Callable, expected: str) -> None:
+    store = FaultAfterSwap(data_dir)
     try:
         store.replace_graph(graph("old"), version="v1")
-        store.armed = True
-        with pytest.raises(EngineUnavailable, match="could not save the graph after the swap"):
+        store.fault = fault
+        with pytest.raises(EngineUnavailable, match=expected):
             store.replace_graph(graph("new"), version="v2")
         assert ids(store) == {"org:old-0", "org:old-1"} and store.counts().version == "v1"
-        (store.server.data_dir / f"temp-{store.server.pid}.rdb").rmdir()
+        assert len(engine_pids(data_dir)) == 1  # restarted, if killed; never two
+        for blocker in data_dir.glob("temp-*.rdb"):
+            blocker.rmdir()
     finally:
         store.close()
-    assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}
-
-
-def test_an_engine_killed_between_swap_and_save_is_reported_and_the_old_graph_stays(data_dir: Path) -> None:
-    store = EngineDiesAfterSwap(data_dir)
-    try:
-        store.replace_graph(graph("old"), version="v1")
-        store.armed = True
-        with pytest.raises(EngineUnavailable, match="stopped answering during the write.*nothing was changed"):
-            store.replace_graph(graph("new"), version="v2")
-        assert ids(store) == {"org:old-0", "org:old-1"}  # the restarted engine serves the old graph
-        assert len(engine_pids(data_dir)) == 1
-    finally:
-        store.close()
-    assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}  # and the temporary graph was cleaned
+    assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}  # temporary graphs were cleaned too
 
 
 def test_an_engine_killed_after_the_save_still_serves_the_new_graph(data_dir: Path) -> None:

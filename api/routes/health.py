@@ -15,7 +15,6 @@ from pydantic import BaseModel, Field
 
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.core.errors import EngineUnavailable, QueryError
-from nhskg.graph.store import GraphCounts
 
 router = APIRouter(tags=["health"])
 
@@ -44,33 +43,30 @@ def _unavailable(engine: str, reason: str) -> JSONResponse:
     )
 
 
-def _counts(holder: StoreHolder) -> GraphCounts | JSONResponse:
+def _report(request: Request, *, ready_check: bool) -> Health | JSONResponse:
+    """Counts and version from one read; 503 when the engine is down, or (for
+    readiness) when no graph is loaded."""
+    holder: StoreHolder = request.app.state.holder
     try:
-        return holder.get().counts()
+        counts = holder.get().counts()
     except (EngineUnavailable, QueryError) as exc:
         return _unavailable(holder.engine, str(exc))
+    if ready_check and counts.nodes == 0:
+        return _unavailable(holder.engine, "no graph is loaded yet (run nhskg ingest)")
+    status = "ready" if ready_check else "ok"
+    return Health(status=status, engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships, version=counts.version)
 
 
 @router.get("/health", response_model=Health, responses=_UNAVAILABLE)
 def health(request: Request):
     """Engine, graph size and version, from one consistent read; 503 with a reason when the engine is down."""
-    holder: StoreHolder = request.app.state.holder
-    counts = _counts(holder)
-    if isinstance(counts, JSONResponse):
-        return counts
-    return Health(status="ok", engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships, version=counts.version)
+    return _report(request, ready_check=False)
 
 
 @router.get("/health/ready", response_model=Health, responses=_UNAVAILABLE)
 def ready(request: Request):
     """200 when the engine answers and a graph is loaded, else 503 with Retry-After."""
-    holder: StoreHolder = request.app.state.holder
-    counts = _counts(holder)
-    if isinstance(counts, JSONResponse):
-        return counts
-    if counts.nodes == 0:
-        return _unavailable(holder.engine, "no graph is loaded yet (run nhskg ingest)")
-    return Health(status="ready", engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships, version=counts.version)
+    return _report(request, ready_check=True)
 
 
 @router.get("/health/live", response_model=Live)
