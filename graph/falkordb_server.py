@@ -108,6 +108,7 @@ class FalkorDBServer:
         self._owner_handle: IO[str] | None = None
         self._log_offset = 0  # where the current engine's log lines start
         self._restart_lock = threading.Lock()
+        self._closed = False
 
     # -- public ----------------------------------------------------------------
 
@@ -135,6 +136,10 @@ class FalkorDBServer:
         """After a failed call: make sure an engine answers, restarting it if we
         own it (or can take over from an owner that died)."""
         with self._restart_lock:
+            if self._closed:
+                # A request thread still retrying after shutdown must not start
+                # an engine nobody would stop.
+                raise EngineUnavailable(f"the store of {self.data_dir} is closed (the server is shutting down)")
             if self._answers():
                 return
             with self._start_lock():
@@ -149,6 +154,7 @@ class FalkorDBServer:
     def stop(self) -> None:
         """Save and stop the engine if this object owns it; release ownership."""
         with self._restart_lock:
+            self._closed = True
             pid, self.pid = self.pid, None
             try:
                 if pid is not None and _pid_alive(pid):
