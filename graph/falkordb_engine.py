@@ -12,8 +12,6 @@ for write_batches), and then:
 3. SAVE again: the snapshot now holds the new graph under the live name.
    If that fails, the swap is undone, so the live graph and the snapshot
    agree again, and the call fails naming the cause.
-4. The graph swapped out is retired, not deleted, until no read can still
-   be running on it (see _drop_retired).
 
 If the engine dies part way, the call does not retry the write on a fresh
 engine (which would load the old snapshot and report a success that did not
@@ -64,11 +62,6 @@ T = TypeVar("T")
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 # How long a read keeps trying while the engine restarts, before it is a 503.
 READ_RETRY_S = 5.0
-# A graph swapped out stays (as <name>__build_<id>_retired_<epoch>) until no
-# query can still run on it: the engine stops every query by TIMEOUT_MAX.
-_RETIRED = "_retired_"
-RETIRED_GRACE_S = QUERY_TIMEOUT_MS * 4 / 1000
-MAX_RETIRED = 3
 
 
 def _plain_falkor(value: Any) -> Any:
@@ -251,10 +244,9 @@ class FalkorDBStore(GraphStore):
         """Every write, under the data directory's write lock: build under a
         temporary key, save, swap, save (see the module docstring)."""
         temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
-        previous = f"{temp}{_RETIRED}{int(time.time())}"
+        previous = f"{temp}_previous"
         with self._write_lock():
             self._ready_for_write()
-            self._drop_retired()
             swapped = False
             try:
                 self._guard(lambda: self._build(temp, prepare, statements, progress, build))
@@ -273,23 +265,7 @@ class FalkorDBStore(GraphStore):
                     raise failure from None
             finally:
                 with contextlib.suppress(redis.RedisError):
-                    self.conn.delete(temp)
-
-    def _drop_retired(self) -> None:
-        """Delete graphs that were live before a swap, once no read can still be
-        running on them. Deleting a graph that a read is still executing on
-        made FalkorDB return a torn answer or hang the read (seen under load),
-        so the previous graph is kept until every query that could have
-        started on it has hit the engine's own time limit, and at most
-        MAX_RETIRED are kept when writes come faster than that."""
-        retired = sorted(
-            (int(str(key).rsplit(_RETIRED, 1)[1]), key)
-            for key in self.conn.scan_iter(match=f"{self.graph_name}__build_*{_RETIRED}*")
-        )
-        now = time.time()
-        doomed = [key for i, (when, key) in enumerate(retired) if now - when > RETIRED_GRACE_S or i < len(retired) - MAX_RETIRED]
-        if doomed:
-            self.conn.delete(*doomed)
+                    self.conn.delete(temp, previous)
 
     def _ready_for_write(self) -> None:
         """Writes never retry on a fresh engine; make sure one answers first."""
