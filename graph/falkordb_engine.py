@@ -5,11 +5,12 @@ multi-statement transactions, so every write builds a complete graph under a
 temporary key (a fresh one for replace_graph, a GRAPH.COPY of the live one
 for write_batches), and then:
 
-1. SAVE: the new graph is on disk (under its temporary key) before any
-   reader can see it; a failed save deletes it and the old graph stays.
+1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
+   key) before any reader can see it; a failed save deletes it and the old
+   graph stays.
 2. Swap with RENAMEs inside MULTI/EXEC, which is atomic: a reader sees the
    old graph or the new one, never a half-built one.
-3. SAVE again: the snapshot now holds the new graph under the live name.
+3. Save again: the snapshot now holds the new graph under the live name.
    If that fails, the swap is undone, so the live graph and the snapshot
    agree again, and the call fails naming the cause.
 
@@ -62,6 +63,8 @@ T = TypeVar("T")
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 # How long a read keeps trying while the engine restarts, before it is a 503.
 READ_RETRY_S = 5.0
+# A save of the curated graph takes well under a second.
+SAVE_TIMEOUT_S = 60.0
 
 
 def _plain_falkor(value: Any) -> Any:
@@ -135,7 +138,8 @@ class FalkorDBStore(GraphStore):
                 leftovers = list(self.conn.scan_iter(match=f"{self.graph_name}__build_*"))
                 if leftovers:
                     self.conn.delete(*leftovers)
-                    self.conn.save()
+                    with contextlib.suppress(WriteFailed):
+                        self._save("after removing temporary graphs")
 
     def _recover(self) -> None:
         try:
@@ -300,23 +304,41 @@ class FalkorDBStore(GraphStore):
             tx.execute()
 
     def _save(self, when: str) -> None:
-        """Write the snapshot to disk now (synchronously), waiting out a
-        background save if one is already running."""
-        deadline = time.monotonic() + 60
+        """Write the snapshot to disk now and wait until it is there.
+
+        BGSAVE, not SAVE: a SAVE encodes the graphs on the engine's main
+        thread while queries run on its worker threads, and under load that
+        gave reads a torn answer (part of the graph missing) or stalled the
+        engine for 25 s. BGSAVE writes from a forked copy, so readers are not
+        disturbed; it is as durable once it reports success (written to a
+        temporary file, fsynced, renamed into place)."""
+        deadline = time.monotonic() + SAVE_TIMEOUT_S
         while True:
             try:
-                self.conn.save()
-                return
+                self.conn.bgsave()
+                break
             except redis.ResponseError as exc:
                 if "in progress" in str(exc) and time.monotonic() < deadline:
-                    time.sleep(0.1)
+                    time.sleep(0.02)  # someone else's save: wait it out, then ours
                     continue
-                # The reply is a bare "ERR"; the engine's log says why.
-                cause = self.server.last_log_line() or str(exc)
-                raise WriteFailed(
-                    f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
-                    f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
-                ) from None
+                raise self._save_failed(when, str(exc)) from None
+        while True:
+            info = self.conn.info("persistence")
+            if not int(info["rdb_bgsave_in_progress"]):
+                if info["rdb_last_bgsave_status"] != "ok":
+                    raise self._save_failed(when, "the background save failed")
+                return
+            if time.monotonic() > deadline:
+                raise self._save_failed(when, f"the save took longer than {SAVE_TIMEOUT_S:.0f}s")
+            time.sleep(0.005)
+
+    def _save_failed(self, when: str, fallback: str) -> WriteFailed:
+        # The engine's reply says little ("ERR", "err"); its log says why.
+        cause = self.server.last_log_line() or fallback
+        return WriteFailed(
+            f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
+            f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
+        )
 
     def _died_during_write(self, exc: Exception, build: BuildInfo | None, swapped: bool) -> EngineUnavailable | None:
         """The engine stopped answering part way: find out which graph is live

@@ -423,6 +423,9 @@ class FalkorDBServer:
         return None
 
     def last_log_line(self) -> str:
+        """The engine's last warning or error (redis marks them ` # `); a
+        failed background save is explained by its child's line before the
+        parent's bare "Background saving error"."""
         lines = self._new_log()
-        interesting = [ln for ln in lines if " # " in ln] or lines
+        interesting = [ln for ln in lines if " # " in ln and "Background saving error" not in ln] or lines
         return interesting[-1].split(" # ", 1)[-1].strip() if interesting else "no log written"

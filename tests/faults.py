@@ -133,3 +133,22 @@ def seeded_data_dir(template: Path, target: Path) -> Path:
     target.mkdir(parents=True)
     shutil.copy(template / "graph.rdb", target / "graph.rdb")
     return target
+
+
+def block_saves(store) -> None:
+    """Make the engine's saves fail: a directory takes the snapshot's place,
+    and no file can be renamed onto a directory, even by root. The snapshot
+    that was there is kept aside; unblock_saves puts it back."""
+    rdb = store.server.rdb_path
+    if rdb.exists():
+        rdb.rename(rdb.with_name("graph.rdb.kept"))
+    rdb.mkdir()
+
+
+def unblock_saves(data_dir: Path) -> None:
+    rdb = data_dir / "graph.rdb"
+    if rdb.is_dir():
+        rdb.rmdir()
+    kept = data_dir / "graph.rdb.kept"
+    if kept.exists():
+        kept.rename(rdb)

@@ -20,7 +20,7 @@ from nhskg.core.errors import EngineUnavailable
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 
-from faults import engine_pids, kill_engines
+from faults import block_saves, engine_pids, kill_engines, unblock_saves
 
 
 def graph(tag: str, nodes: int = 2) -> GraphData:
@@ -31,14 +31,6 @@ def graph(tag: str, nodes: int = 2) -> GraphData:
 
 def ids(store: FalkorDBStore) -> set[str]:
     return {r["id"] for r in store.run_read("MATCH (n:Entity) RETURN n.id AS id", {})}
-
-
-def block_saves(store: FalkorDBStore) -> Path:
-    """Make the engine's next SAVE fail: it writes temp-<pid>.rdb first, and
-    a directory of that name cannot be opened as a file, even by root."""
-    blocker = store.server.data_dir / f"temp-{store.server.pid}.rdb"
-    blocker.mkdir()
-    return blocker
 
 
 def kill_engine(store: FalkorDBStore) -> None:
@@ -86,14 +78,14 @@ def test_a_failed_save_before_the_swap_changes_nothing(data_dir: Path) -> None:
     store = FalkorDBStore(data_dir)
     try:
         store.replace_graph(graph("old"), version="v1")
-        blocker = block_saves(store)
+        block_saves(store)
         with pytest.raises(EngineUnavailable) as failure:
             store.replace_graph(graph("new"), version="v2")
         message = str(failure.value)
         assert "could not save" in message and "Is a directory" in message and "previous graph stays live" in message
         assert ids(store) == {"org:old-0", "org:old-1"} and store.counts().version == "v1"
         assert [g for g in store.conn.execute_command("GRAPH.LIST") if "__build_" in str(g)] == []
-        blocker.rmdir()
+        unblock_saves(data_dir)
     finally:
         store.close()
     assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}
@@ -115,8 +107,7 @@ def test_a_fault_after_the_swap_leaves_the_old_graph_live_and_on_disk(data_dir: 
             store.replace_graph(graph("new"), version="v2")
         assert ids(store) == {"org:old-0", "org:old-1"} and store.counts().version == "v1"
         assert len(engine_pids(data_dir)) == 1  # restarted, if killed; never two
-        for blocker in data_dir.glob("temp-*.rdb"):
-            blocker.rmdir()
+        unblock_saves(data_dir)
     finally:
         store.close()
     assert reopened_ids(data_dir) == {"org:old-0", "org:old-1"}  # temporary graphs were cleaned too

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import NHSKG, Server, cli_env, engine_pids, get, kill_engines, seeded_data_dir, start_serve, wait_until
+from faults import NHSKG, block_saves, unblock_saves, Server, cli_env, engine_pids, get, kill_engines, seeded_data_dir, start_serve, wait_until
 from fastapi.testclient import TestClient
 
 from nhskg.api.app import create_app
@@ -216,7 +216,7 @@ def test_an_ingest_whose_save_fails_is_never_seen_by_the_api(lab: Lab, tmp_path:
     try:
         with TestClient(create_app(Settings(data_dir=data_dir), store=owner)) as api:
             assert api.get("/health").json()["nodes"] == 2
-            (data_dir / f"temp-{owner.server.pid}.rdb").mkdir()  # the engine cannot write its snapshot, even as root
+            block_saves(owner)  # the engine cannot write its snapshot, even as root
             other = FalkorDBStore(data_dir)  # like `nhskg ingest` beside a running serve
             try:
                 assert not other.server.owned
@@ -225,7 +225,7 @@ def test_an_ingest_whose_save_fails_is_never_seen_by_the_api(lab: Lab, tmp_path:
             finally:
                 other.close()
             assert api.get("/health").json()["nodes"] == 2  # readers never saw the new graph
-        (data_dir / f"temp-{owner.server.pid}.rdb").rmdir()
+        unblock_saves(data_dir)
     finally:
         owner.close()
     again = FalkorDBStore(data_dir)
