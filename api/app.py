@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.api.limits import RequestLimits
-from nhskg.api.routes import register_routes
+from nhskg.api.routes import browser_kit, explore, register_routes
 from nhskg.graph import GraphStore
 from nhskg.core.settings import Settings
 from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
@@ -90,4 +90,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see the server log"})
 
     register_routes(app)
+    for router in (explore.router, browser_kit.router): app.include_router(router)  # the explorer page and the Neo4j Browser kit
     return app

@@ -48,9 +48,9 @@ VALID_FRAGMENT = (
     "(coalesce({x}.valid_from, '" + BEGINNING + "') < $to_date"
     " AND $from_date < coalesce({x}.valid_to, '" + END + "')"
     " AND coalesce({x}.status, 'in_force') IN $statuses"
-    " AND coalesce({x}.undated, false) = false)"
+    " AND (coalesce({x}.undated, false) = false OR $undated_too))"
 )
-WINDOW_PARAMS = ("from_date", "to_date", "statuses")
+WINDOW_PARAMS = ("from_date", "to_date", "statuses", "undated_too")
 _FRAGMENT = re.compile(r"@valid\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
 
