@@ -43,6 +43,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
+def _stop_signals() -> tuple[int, ...]:
+    """The stop signals this process honours: all of them, except one it was
+    told to ignore when started (`nohup nhskg serve` must survive SIGHUP)."""
+    return tuple(sig for sig in STOP_SIGNALS if signal.getsignal(sig) is not signal.SIG_IGN)
+
+
 class Stopped(BaseException):
     """A stop signal arrived; unwinds like KeyboardInterrupt so stores close."""
 
@@ -126,7 +132,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"ingesting: {reason}", flush=True)
             _ingest_into(store, args)
         app = create_app(settings, store=store)
-        server = GracefulServer(server_config(app, args.host, args.port, args.log_level), STOP_SIGNALS)
+        server = GracefulServer(server_config(app, args.host, args.port, args.log_level), _stop_signals())
         print(f"serving the {store.engine} graph on http://{args.host}:{args.port} (OpenAPI docs at /docs)", flush=True)
         server.run()
         if not server.started and server.stop_signal is None:
@@ -192,8 +198,9 @@ def _os_error(exc: OSError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, _raise_stopped)
+    for sig in _stop_signals():
+        if sig != signal.SIGINT:  # SIGINT already raises KeyboardInterrupt
+            signal.signal(sig, _raise_stopped)
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
