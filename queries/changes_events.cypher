@@ -1,9 +1,10 @@
 // name: changes_events
-// description: The dated events of the landscape in the window (all time unless narrowed): ESTABLISHED_BY, ABOLISHED_BY, SUCCEEDED_BY and RENAMED_TO relationships (stored as one-day spans on the day they happen), authored ones only (not the copies real bodies inherit from their type), with both ends and the statute a step names.
+// description: The dated events of the landscape in the window (all time unless narrowed): ESTABLISHED_BY, ABOLISHED_BY, SUCCEEDED_BY and RENAMED_TO relationships (stored as one-day spans on the day they happen), authored ones only (not the copies real bodies inherit from their type), with both ends and the statute a step names. An event with no known date has no place on a timeline and is left out.
 // window: always
 // example: {"from": "2013-04-01", "to": "2013-04-02"}
 MATCH (a:Entity)-[r:ESTABLISHED_BY|ABOLISHED_BY|SUCCEEDED_BY|RENAMED_TO]->(b:Entity)
 WHERE coalesce(r.derived, false) = false
+  AND r.valid_from IS NOT NULL
   AND @valid(r)
 RETURN type(r) AS type,
        coalesce(r.date, r.valid_from) AS date,
