@@ -41,6 +41,8 @@ ORGANISATION_KINDS: dict[str, str] = {
     "ExecutiveAgency": "an executive agency of a department",
     "SupportOrganisation": "a body that supports commissioners",
     "Government": "the national government as a whole (HM Government)",
+    "SubICBLocation": "a sub-ICB location: the place-level part of an ICB that carries a former CCG's code (from 2022-07-01)",
+    "NHSEnglandTeam": "a part of NHS England: a commissioning region, a 2013 area team or a local office",
 }
 
 ALL_LABELS: frozenset[str] = frozenset(NODE_LABELS) | frozenset(ORGANISATION_KINDS) | {BASE_LABEL}
@@ -86,6 +88,7 @@ REL_TYPES: dict[str, str] = {
     "SETS_UP": "the from-body sets up or develops the to-body",
     "TRANSFERS_STAFF_TO": "the from-body transfers staff working on a function to the to-body (property `function`)",
     "SUBCLASS_OF": "the from-type is a narrower class of the to-type",
+    "WITHIN_AREA_OF": "the from-body (a trust, a council) sits in the area of the to-body (an ICB); property `derived` marks best-fit mappings",
 }
 
 STATUSES: tuple[str, ...] = ("in_force", "planned", "proposed", "delayed", "superseded", "disputed")

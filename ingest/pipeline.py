@@ -11,6 +11,7 @@ from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
+from nhskg.ingest.registers import add_registers
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
     Derivation runs last so that real bodies from the registers inherit the
     facts of their types like curated ones do."""
     data = compile_graph(load_knowledge_base(kb_dirs))
+    add_registers(data)
     data.relationships.extend(derive_edges(data))
     return data
 
