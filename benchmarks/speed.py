@@ -112,9 +112,14 @@ def main() -> int:
     table = "\n".join(lines)
     print(table)
     if args.write:
+        # Keep the sections other benchmarks write (benchmarks/registers.py).
+        kept = ""
+        if args.write.exists():
+            _, sep, tail = args.write.read_text(encoding="utf-8").partition("\n## Registers")
+            kept = sep + tail if sep else ""
         args.write.write_text(
             "# Benchmark results\n\nProduced by:\n\n    .venv/bin/python benchmarks/speed.py --write benchmarks/RESULTS.md\n\n"
-            "The targets are in `benchmarks/speed.py` (`TARGETS_MS`). The machine is 2 cores and 24 GiB.\n\n" + table + "\n",
+            "The targets are in `benchmarks/speed.py` (`TARGETS_MS`). The machine is 2 cores and 24 GiB.\n\n" + table + "\n" + kept,
             encoding="utf-8",
         )
     return 0 if ok else 1

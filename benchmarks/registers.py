@@ -1,0 +1,137 @@
+"""Size and speed of the full graph (knowledge base + registers).
+
+    .venv/bin/python benchmarks/registers.py [--write benchmarks/RESULTS.md]
+
+Builds the graph (validate KB, compile, register layer, derivation), ingests
+it into a fresh embedded FalkorDB with the progress bar on stderr, and
+reports node and relationship counts, the time of each step and the peak
+memory of this process and of the FalkorDB server. With --write, replaces
+the "## Registers" section of RESULTS.md (speed.py keeps that section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.ingest.pipeline import build_graph
+from nhskg.progress import ProgressBar
+
+TARGET_S = 10.0
+SECTION = "## Registers"
+
+
+def _vm_hwm_kib(pid_file: Path) -> int | None:
+    """Peak resident memory of the FalkorDB server (Linux /proc), if readable."""
+    try:
+        pid = int(pid_file.read_text().strip())
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class _ForcedBar(ProgressBar):
+    """The CLI's bar, shown even when stderr is not a terminal (benchmarks run in logs)."""
+
+    def __init__(self) -> None:
+        super().__init__("loading")
+        self.enabled = True
+
+
+def measure() -> dict:
+    started = time.perf_counter()
+    data = build_graph()
+    built = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        store = FalkorDBStore(Path(tmp) / "data")
+        try:
+            t0 = time.perf_counter()
+            store.replace_graph(data, _ForcedBar())
+            loaded = time.perf_counter() - t0
+            counts = store.counts()
+            server_kib = _vm_hwm_kib(Path(tmp) / "data" / "falkordb.pid")
+        finally:
+            store.close()
+    labels = Counter(label for n in data.nodes for label in n.labels if label in ("Organisation", "OrganisationType", "Source"))
+    return {
+        "nodes": counts.nodes,
+        "relationships": counts.relationships,
+        "derived": sum(1 for r in data.relationships if r.props.get("derived")),
+        "register_nodes": sum(1 for n in data.nodes if n.props.get("register_role")),
+        "register_sources": sum(1 for n in data.nodes if n.id.startswith("source:register-")),
+        "organisations": labels["Organisation"],
+        "build_s": built,
+        "load_s": loaded,
+        "total_s": built + loaded,
+        "python_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "server_peak_mib": server_kib / 1024 if server_kib else None,
+    }
+
+
+def section(m: dict) -> str:
+    server = f"{m['server_peak_mib']:.0f} MiB" if m["server_peak_mib"] else "not readable"
+    return "\n".join(
+        [
+            SECTION,
+            "",
+            "Produced by:",
+            "",
+            "    .venv/bin/python benchmarks/registers.py --write benchmarks/RESULTS.md",
+            "",
+            f"Machine: {platform.machine()}, Linux {platform.release()}, Python {platform.python_version()} (2 cores, shared).",
+            "The full graph is the curated knowledge base plus the register layer (ingest/registers/, docs/registers.md)",
+            "and the derived edges. `nhskg ingest` shows the same load with a progress bar on a terminal.",
+            "",
+            "| measurement | value |",
+            "|---|---:|",
+            f"| nodes (all) | {m['nodes']} |",
+            f"| of which Organisation | {m['organisations']} |",
+            f"| of which register bodies | {m['register_nodes']} |",
+            f"| register Source nodes (one per shipped file) | {m['register_sources']} |",
+            f"| relationships (all) | {m['relationships']} |",
+            f"| of which derived | {m['derived']} |",
+            f"| build: validate KB + compile + registers + derive (s) | {m['build_s']:.2f} |",
+            f"| load into FalkorDB, atomic replace (s) | {m['load_s']:.2f} |",
+            f"| total ingest (s); target under {TARGET_S:.0f} s | {m['total_s']:.2f} ({'met' if m['total_s'] < TARGET_S else 'NOT met'}) |",
+            f"| peak memory, Python process | {m['python_peak_mib']:.0f} MiB |",
+            f"| peak memory, FalkorDB server | {server} |",
+            "",
+        ]
+    )
+
+
+def write_section(path: Path, text: str) -> None:
+    """Replace (or append) the Registers section, leaving the rest of the file alone."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    head, sep, tail = old.partition(SECTION)
+    rest = ""
+    if sep:
+        nxt = tail.find("\n## ")
+        rest = tail[nxt + 1 :] if nxt >= 0 else ""
+    path.write_text(head.rstrip("\n") + "\n\n" + text + ("\n" + rest if rest else ""), encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", type=Path, help="replace the Registers section of this file (benchmarks/RESULTS.md)")
+    args = parser.parse_args()
+    m = measure()
+    text = section(m)
+    print(text)
+    if args.write:
+        write_section(args.write, text)
+    return 0 if m["total_s"] < TARGET_S else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
