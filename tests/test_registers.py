@@ -244,7 +244,7 @@ def test_every_register_fact_cites_its_verbatim_line(graph: GraphData) -> None:
         for text, source, kind, locator in reg:
             assert kind == "register"
             file_name, _, rest = locator.partition(" line ")
-            if sources[source].get("derived"):
+            if sources[source].get("derived_file"):
                 continue
             if source not in by_file:
                 by_file[source] = text_of(next(FILES.rglob(file_name))).splitlines()

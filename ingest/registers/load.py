@@ -65,11 +65,11 @@ def source_node(f: RegisterFile) -> NodeRow:
         "file": f.name,
         "document": f.name,
         "sha256": sha256(f.full_path),
-        "derived": f.derived,
+        "derived_file": f.derived or None,
         "external": True,
         "note": side.get("notes", ""),
     }
-    return NodeRow(f.source_id, ("Source",), {k: v for k, v in props.items() if v != ""})
+    return NodeRow(f.source_id, ("Source",), {k: v for k, v in props.items() if v not in ("", None)})
 
 
 def _labels(g: RegisterGraph) -> dict[str, tuple[str, ...]]:
