@@ -33,7 +33,7 @@ class RegisterFile:
 
     @property
     def name(self) -> str:
-        return Path(self.path).name
+        return self.path.rsplit("/", 1)[-1]
 
     @property
     def full_path(self) -> Path:
@@ -71,20 +71,32 @@ CATALOGUE: tuple[RegisterFile, ...] = (
 BY_KEY: dict[str, RegisterFile] = {f.key: f for f in CATALOGUE}
 
 
-@dataclass(frozen=True)
 class Row:
-    """One data line of a register file."""
+    """One data line of a register file; fields by header name, or "1".."27"
+    for headerless ODS files (built on first use: the LSOA file has 32,844 lines)."""
 
-    file: RegisterFile
-    line: int  # 1-based line number in the file
-    text: str  # the verbatim line, without its line ending
-    fields: dict[str, str]  # by header name, or "1".."27" for headerless ODS files
+    __slots__ = ("file", "line", "text", "values", "_columns", "_fields")
+
+    def __init__(self, file: RegisterFile, line: int, text: str, values: list[str], columns: dict[str, int]) -> None:
+        self.file = file
+        self.line = line  # 1-based line number in the file
+        self.text = text  # the verbatim line, without its line ending
+        self.values = values
+        self._columns = columns
+        self._fields: dict[str, str] | None = None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        if self._fields is None:
+            self._fields = {name: self.values[i] for name, i in self._columns.items() if i < len(self.values)}
+        return self._fields
 
     def get(self, *names: str) -> str:
         """The first of `names` present (ONS files rename columns between vintages)."""
         for name in names:
-            if name in self.fields:
-                return self.fields[name].strip()
+            i = self._columns.get(name)
+            if i is not None and i < len(self.values):
+                return self.values[i].strip()
         raise KeyError(f"{self.file.name} line {self.line}: none of the columns {names}")
 
 
@@ -98,16 +110,17 @@ def _read_rows(f: RegisterFile, base: Path) -> list[Row]:
     raw = decode((base / f.path).read_bytes())
     lines = raw.splitlines()
     rows: list[Row] = []
-    header: list[str] | None = None
-    for number, text in enumerate(lines, 1):
-        if not text.strip():
+    columns: dict[str, int] | None = None
+    # One reader over all lines: each line is one record (no quoted line breaks in these files).
+    for number, (text, values) in enumerate(zip(lines, csv.reader(lines)), 1):
+        if not values:
             continue
-        values = next(csv.reader([text]))
-        if f.header and header is None:
-            header = [h.strip() for h in values]
+        if f.header and columns is None:
+            columns = {h.strip(): i for i, h in enumerate(values)}
             continue
-        names = header if header is not None else [str(i) for i in range(1, len(values) + 1)]
-        rows.append(Row(f, number, text, dict(zip(names, values))))
+        if columns is None:  # headerless ODS layout: fields "1", "2", ...
+            columns = {str(i + 1): i for i in range(len(values))}
+        rows.append(Row(f, number, text, values, columns))
     return rows
 
 
