@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from nhskg.ingest.registers.builder import Context, RegisterGraph, evidence
+from nhskg.ingest.registers.builder import Body, Context, RegisterGraph, evidence
 from nhskg.ingest.registers.files import BY_KEY, Row, ods_date, read_rows
 from nhskg.ingest.registers.ids import ICB_START, clip, day_after, ods_id, sicbl_id, stp_id
 
@@ -44,24 +44,11 @@ def load_icbs(g: RegisterGraph, ctx: Context) -> None:
         if code in ctx.icb_valid:
             continue
         end = ends.get(code) or None
-        ctx.icb_valid[code] = (ICB_START, end)
-        b = g.body(ods_id(code), "StatutoryBody")
-        b.props.update(
-            ods_code=code,
-            register_role="integrated care board",
-            valid_from=ICB_START,
-            valid_to=end,
-            date_note=(
-                "Established 2022-07-01 under the Health and Care Act 2022 (the statutory date; not an ODS field in the shipped files)."
-                + (f" Closed by the ODS succession of {end} (succ)." if end else "")
-            ),
-        )
+        note = "Established 2022-07-01 under the Health and Care Act 2022 (the statutory date; not an ODS field in the shipped files)."
+        b = _icb(g, ctx, code, ICB_START, end, note + (f" Closed by the ODS succession of {end} (succ)." if end else ""), r)
         g.name(b.id, ICB_START, r.get("ICB22NM"))
         g.ons(b.id, r.get("ICB22CD"), ICB_START)
-        g.cite(b.id, evidence(r, code))
-        region = ods_id(r.get("NHSER22CDH"))
-        g.link("PART_OF", b.id, region, ICB_START, end, [evidence(r, code)])
-        g.link("INSTANCE_OF", b.id, "type:icb", ICB_START, end, [evidence(r, code)])
+        g.link("PART_OF", b.id, ods_id(r.get("NHSER22CDH")), ICB_START, end, [evidence(r, code)])
     for r in read_rows(BY_KEY["ons-icb24-names"]):
         code = r.get("ICB24CDH")
         if code not in ctx.icb_valid:
@@ -211,17 +198,19 @@ def load_successions(g: RegisterGraph, ctx: Context) -> None:
             g.event("SUCCEEDED_BY", ods_id(pred), ods_id(succ), on, [evidence(r, f"{pred}->{succ}")], succ_flag=flag)
 
 
-def _new_icb(g: RegisterGraph, ctx: Context, code: str, on: str, r: Row, derived: dict | None) -> None:
-    ctx.icb_valid[code] = (on, None)
+def _icb(g: RegisterGraph, ctx: Context, code: str, start: str, end: str | None, note: str, r: Row) -> Body:
+    """An ICB body over [start, end), typed and cited from row `r`."""
+    ctx.icb_valid[code] = (start, end)
     b = g.body(ods_id(code), "StatutoryBody")
-    b.props.update(
-        ods_code=code,
-        register_role="integrated care board",
-        valid_from=on,
-        date_note=f"Created by the ODS succession of {on} (succ); its region and sub-ICB locations are not in the shipped registers.",
-    )
+    b.props.update(ods_code=code, register_role="integrated care board", valid_from=start, valid_to=end, date_note=note)
     g.cite(b.id, evidence(r, code))
-    g.link("INSTANCE_OF", b.id, "type:icb", on, None, [evidence(r, code)])
+    g.link("INSTANCE_OF", b.id, "type:icb", start, end, [evidence(r, code)])
+    return b
+
+
+def _new_icb(g: RegisterGraph, ctx: Context, code: str, on: str, r: Row, derived: dict | None) -> None:
+    note = f"Created by the ODS succession of {on} (succ); its region and sub-ICB locations are not in the shipped registers."
+    b = _icb(g, ctx, code, on, None, note, r)
     if derived and derived.get("name"):
         # The name is only in the derived ORD cache: flagged as such.
         g.name(b.id, on, derived["name"])
