@@ -14,6 +14,7 @@ import pytest
 
 from nhskg.graph.store import GraphData
 from nhskg.ingest.pipeline import build_graph
+from nhskg.ingest.registers.reconcile import load_reconciliation
 
 FILES = Path(__file__).resolve().parents[1] / "ingest" / "registers" / "files"
 SHARED = Path("/work/shared/registers")
@@ -54,6 +55,15 @@ def ccgs_open_on(day: str) -> set[str]:
 
 def succ_rows() -> list[list[str]]:
     return rows("ods/succ_2026-05.csv")
+
+
+MERGED = load_reconciliation().mapping  # register id -> curated id
+
+
+def body(ods_code: str) -> str:
+    """The node id of the body with this ODS code (curated where reconciled)."""
+    rid = f"org:ods-{ods_code.lower()}"
+    return MERGED.get(rid, rid)
 
 
 def valid_on(props: dict, day: str) -> bool:
@@ -175,6 +185,14 @@ def test_a_regions_icbs(graph: GraphData) -> None:
     got = {r.from_id for r in graph.relationships if r.type == "PART_OF" and r.to_id == "org:ods-y59" and valid_on(r.props, "2024-01-01") and r.from_id in instances(graph, "type:icb", "2024-01-01")}
     assert got == expected and len(got) == 6
     assert "org:nhs-england" in out_edges(graph, "PART_OF", "org:ods-y59", "2024-01-01")
+
+
+def test_ccgs_in_local_offices_2018(graph: GraphData) -> None:
+    for r in dicts("ons/CCG18_NHSRLO18_NHSER18_EN_LU.csv"):
+        office = f"org:ods-{r['NHSRLO18CDH'].lower()}"
+        ccg = body(r["CCG18CDH"])
+        assert office in out_edges(graph, "PART_OF", ccg, "2018-06-01")
+        assert f"org:ods-{r['NHSER18CDH'].lower()}" in out_edges(graph, "PART_OF", office, "2018-06-01")
 
 
 def test_pct_sha_in_2012(graph: GraphData) -> None:

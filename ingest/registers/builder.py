@@ -191,4 +191,6 @@ class Context:
     loc22_rows: dict[str, Row] = field(default_factory=dict)  # sub-ICB location code -> its LOC22 line
     ccg_successor: dict[str, str] = field(default_factory=dict)  # CCG code -> the CCG it merged into
     region_ons_to_ods: dict[str, str] = field(default_factory=dict)
+    office_ons_to_ods: dict[str, str] = field(default_factory=dict)
+    ccg_ons_to_ods: dict[str, str] = field(default_factory=dict)  # CCG ONS code (2017) -> ODS code  # ONS E39 -> ODS Q code of a local office
     notes: list[str] = field(default_factory=list)  # what the loader skipped, for the summary

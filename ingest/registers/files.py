@@ -57,6 +57,7 @@ CATALOGUE: tuple[RegisterFile, ...] = (
     RegisterFile("ons-ccg19-stp19", "ons/CCG19_STP19_EN_LU.csv", "ONS CCG to STP (April 2019) lookup"),
     RegisterFile("ons-ccg20-stp20", "ons/CCG20_STP20_EN_LU.csv", "ONS CCG to STP (April 2020) lookup"),
     RegisterFile("ons-stp20-names", "ons/STP20_names_codes_EN.csv", "ONS Sustainability and Transformation Partnerships (April 2020) names and codes"),
+    RegisterFile("ons-ccg17-nhsrlo17-nhser17", "ons/CCG17_NHSRLO17_NHSER17_EN_LU_v3.csv", "ONS CCG to NHS England (Region, Local Office) and NHS England (Region) (April 2017) lookup (v3)"),
     RegisterFile("ons-ccg18-nhsrlo18-nhser18", "ons/CCG18_NHSRLO18_NHSER18_EN_LU.csv", "ONS CCG to NHS England (Region, Local Office) and NHS England (Region) (April 2018) lookup"),
     RegisterFile("ons-nhser19-names", "ons/NHSER19_names_codes_EN.csv", "ONS NHS England (Region) (April 2019) names and codes"),
     RegisterFile("ons-loc22-icb22-nhser22", "ons/LOC22_ICB22_NHSER22_EN_LU.csv", "ONS Sub-ICB locations to ICBs to NHS England regions (July 2022) lookup"),

@@ -41,7 +41,7 @@ def build_register_graph(nhs_england: str | None = None) -> tuple[RegisterGraph,
     commissioners.load_ccg_names(g, ctx)
     commissioners.load_stps(g, ctx)
     commissioners.load_successions(g, ctx)
-    regions.load_regions(g, ctx, nhs_england or rec.nhs_england, rec.region_ons_to_ods)
+    regions.load_regions(g, ctx, nhs_england or rec.nhs_england, rec.region_ons_to_ods, rec.local_office_ons_to_ods)
     regions.load_area_teams(g, ctx)
     regions.load_local_office_members(g, ctx)
     legacy.load_pcts_and_shas(g, ctx)

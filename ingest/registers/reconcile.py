@@ -28,6 +28,7 @@ class Reconciliation(BaseModel):
     bodies: list[Match]
     nhs_england: str
     region_ons_to_ods: dict[str, str]
+    local_office_ons_to_ods: dict[str, str]
 
     @property
     def mapping(self) -> dict[str, str]:

@@ -10,12 +10,16 @@ from nhskg.ingest.registers.ids import clip, day_after, ods_id, ons_id
 AREA_TEAM_PERIOD = ("2013-04-01", "2014-04-01")  # the 2013 lookup's year
 AREA_TEAM_END = "2015-04-01"  # local offices open in ODS eauth (inferred end of the area teams)
 LOCAL_OFFICE_START = "2015-04-01"
-LOCAL_OFFICE_2018 = ("2018-04-01", "2019-04-01")
+LOCAL_OFFICE_FILES = (
+    ("ons-ccg17-nhsrlo17-nhser17", "2017-04-01", "2018-04-01"),
+    ("ons-ccg18-nhsrlo18-nhser18", "2018-04-01", "2019-04-01"),
+)
 REGIONS_2019 = "2019-04-01"
 
 
-def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to_ods: dict[str, str]) -> None:
+def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to_ods: dict[str, str], office_ons_to_ods: dict[str, str]) -> None:
     ctx.region_ons_to_ods.update(region_ons_to_ods)
+    ctx.office_ons_to_ods.update(office_ons_to_ods)
     eauth = read_rows(BY_KEY["ods-eauth-2018-11"])
     for r in eauth:
         code = r.fields["1"]
@@ -39,6 +43,7 @@ def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to
     # ODS codes of ONS region codes: the 2018 lookup pairs them; NHSER19 adds the seven of 2019.
     for r in read_rows(BY_KEY["ons-ccg18-nhsrlo18-nhser18"]):
         ctx.region_ons_to_ods.setdefault(r.get("NHSER18CD"), r.get("NHSER18CDH"))
+        ctx.office_ons_to_ods.setdefault(r.get("NHSRLO18CD"), r.get("NHSRLO18CDH"))
     for r in read_rows(BY_KEY["ons-nhser19-names"]):
         code = r.get("NHSER19CDH")
         ctx.region_ons_to_ods.setdefault(r.get("NHSER19CD"), code)
@@ -71,13 +76,13 @@ def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to
 
 def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
     """The 25 area teams of April 2013 and the CCGs in each (ONS 2013 lookups)."""
-    ons_to_ods_office = {r.get("NHSRLO18CD"): r.get("NHSRLO18CDH") for r in read_rows(BY_KEY["ons-ccg18-nhsrlo18-nhser18"])}
+    ons_to_ods_office = ctx.office_ons_to_ods
     ccg_by_ons = {r.get("CCG13CD"): r.get("CCG13CDH") for r in read_rows(BY_KEY["ons-ccg13-names"])}
     start, end = AREA_TEAM_PERIOD
 
     def team_id(ons: str) -> str:
-        # An area team whose ONS code the 2018 lookup gives an ODS code (London,
-        # Wessex) is the same office as that local office: one node.
+        # An area team whose ONS code is a local office's (London, Wessex) is
+        # the same office: one node.
         return ods_id(ons_to_ods_office[ons]) if ons in ons_to_ods_office else ons_id(ons)
 
     for r in read_rows(BY_KEY["ons-nhsat13-names"]):
@@ -101,7 +106,8 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
         region = ctx.region_ons_to_ods.get(region_ons)
         if region:
             g.ons(ods_id(region), region_ons, start)
-            g.link("PART_OF", tid, ods_id(region), start, end, [evidence(r, r.get("NHSAT13CD"))], basis="register lookup by year")
+            # No `basis` here: for London and Wessex the link joins the eauth one.
+            g.link("PART_OF", tid, ods_id(region), start, end, [evidence(r, r.get("NHSAT13CD"))])
         else:
             ctx.notes.append(f"{r.file.name} line {r.line}: region {region_ons} has no ODS code; link skipped")
         ccg = ccg_by_ons.get(r.get("CCG13CD"))
@@ -110,16 +116,28 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
 
 
 def load_local_office_members(g: RegisterGraph, ctx: Context) -> None:
-    """CCGs in each local office, April 2018 (ONS), with the offices' ONS codes."""
-    start, end = LOCAL_OFFICE_2018
-    for r in read_rows(BY_KEY["ons-ccg18-nhsrlo18-nhser18"]):
-        office = ods_id(r.get("NHSRLO18CDH"))
-        if office not in g.bodies:
-            ctx.notes.append(f"{r.file.name} line {r.line}: local office {office} not in ODS eauth; skipped")
-            continue
-        g.ons(office, r.get("NHSRLO18CD"), start)
-        code = r.get("CCG18CDH")
-        if code in ctx.ccg_valid:
-            period = clip(start, end, *ctx.ccg_valid[code])
-            if period:
-                g.link("PART_OF", ods_id(code), office, period[0], period[1], [evidence(r, code)], basis="register lookup by year")
+    """CCGs in each local office, April 2017 and April 2018 (ONS), with the offices' ONS codes."""
+    for key, start, end in LOCAL_OFFICE_FILES:
+        for r in read_rows(BY_KEY[key]):
+            ons = r.get("NHSRLO17CD", "NHSRLO18CD")
+            code = ctx.office_ons_to_ods.get(ons)
+            office = ods_id(code) if code else None
+            if office not in g.bodies:
+                ctx.notes.append(f"{r.file.name} line {r.line}: local office {ons} has no ODS code in eauth; skipped")
+                continue
+            g.ons(office, ons, start)
+            ccg = r.get("CCG17CDH", "CCG18CDH") if "CCG18CDH" in r.fields else _ccg17_code(ctx, r.get("CCG17CD"))
+            if ccg in ctx.ccg_valid:
+                period = clip(start, end, *ctx.ccg_valid[ccg])
+                if period:
+                    g.link("PART_OF", ods_id(ccg), office, period[0], period[1], [evidence(r, ccg)], basis="register lookup by year")
+            else:
+                ctx.notes.append(f"{r.file.name} line {r.line}: CCG {ccg} not found; skipped")
+
+
+def _ccg17_code(ctx: Context, ons: str) -> str | None:
+    """The 2017 local office lookup gives CCGs by ONS code only; the ONS 2017 names file pairs them."""
+    if not ctx.ccg_ons_to_ods:
+        for r in read_rows(BY_KEY["ons-ccg17-names"]):
+            ctx.ccg_ons_to_ods[r.get("CCG17CD")] = r.get("CCG17CDH")
+    return ctx.ccg_ons_to_ods.get(ons)
