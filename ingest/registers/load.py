@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -56,7 +57,8 @@ def source_node(f: RegisterFile) -> NodeRow:
         "name": f.title,
         "title": f.title,
         "publisher": side.get("original_publisher", ""),
-        "url": side.get("source_url_stated_or_known", ""),
+        "url": _first_url(side.get("source_url_stated_or_known", "")),
+        "url_note": side.get("source_url_stated_or_known", ""),
         "licence": side.get("data_licence", ""),
         "hosting_repo": side.get("repo", ""),
         "hosting_repo_licence": side.get("hosting_repo_licence", ""),
@@ -70,6 +72,15 @@ def source_node(f: RegisterFile) -> NodeRow:
         "note": side.get("notes", ""),
     }
     return NodeRow(f.source_id, ("Source",), {k: v for k, v in props.items() if v not in ("", None)})
+
+
+def _first_url(text: str) -> str:
+    """The first address in a sidecar's free-text URL field ("" when it names none)."""
+    match = re.search(r"https?://[^\s;,)]+", text)
+    if match:
+        return match.group(0).rstrip(".")
+    ons_portal = "geoportal.statistics.gov.uk" in text or "Open Geography Portal" in text
+    return "https://geoportal.statistics.gov.uk/" if ons_portal else ""
 
 
 def _labels(g: RegisterGraph) -> dict[str, tuple[str, ...]]:
