@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from nhskg.core.evidence import EvidenceItem
 from nhskg.ingest.registers.builder import Body, Context, RegisterGraph, evidence
 from nhskg.ingest.registers.files import BY_KEY, Row, ods_date, read_rows
 from nhskg.ingest.registers.ids import ICB_START, clip, day_after, ods_id, sicbl_id, stp_id
@@ -133,7 +134,7 @@ def load_stps(g: RegisterGraph, ctx: Context) -> None:
         ons_to_ods.setdefault(r.get("ONS_STP_CODE"), r.get("STP_CODE"))
     spans: dict[str, list[str]] = defaultdict(list)  # STP id -> [first start, last end]
 
-    def stp(ons: str, ods: str | None, name: str, attested: str, r: Row) -> str:
+    def stp(ons: str, ods: str | None, name: str, attested: str) -> str:
         sid = stp_id(ods, ons)
         b = g.body(sid, "Partnership")
         b.props.update(register_role="sustainability and transformation partnership")
@@ -147,14 +148,14 @@ def load_stps(g: RegisterGraph, ctx: Context) -> None:
         for r in read_rows(BY_KEY[key]):
             code = r.get("CCG17CDH", "CCG18CDH", "CCG19CDH", "CCG20CDH")
             ons = r.get("STP17CD", "STP18CD", "STP19CD", "STP20CD")
-            sid = stp(ons, ons_to_ods.get(ons), r.get("STP17NM", "STP18NM", "STP19NM", "STP20NM"), start, r)
+            sid = stp(ons, ons_to_ods.get(ons), r.get("STP17NM", "STP18NM", "STP19NM", "STP20NM"), start)
             _ccg_part_of(g, ctx, code, sid, start, end, r, spans)
     start, end = GP_MAP_PERIOD
     for code, r in sorted(gp_rows.items()):
         g.name(ods_id(code), "2022-01-01", r.get("CCG_NAME"))
         g.ons(ods_id(code), r.get("ONS_CCG_CODE"), "2022-01-01")
         g.cite(ods_id(code), evidence(r, code))
-        sid = stp(r.get("ONS_STP_CODE"), r.get("STP_CODE"), r.get("STP_NAME"), "2022-01-01", r)
+        sid = stp(r.get("ONS_STP_CODE"), r.get("STP_CODE"), r.get("STP_NAME"), "2022-01-01")
         _ccg_part_of(g, ctx, code, sid, start, end, r, spans)
     for sid, (first, last) in spans.items():
         b = g.bodies[sid]
@@ -220,8 +221,6 @@ def _new_icb(g: RegisterGraph, ctx: Context, code: str, on: str, r: Row, derived
         b.names.append((on, f"ICB {code}"))
 
 
-def _derived_item(code: str, name: str):
-    from nhskg.core.evidence import EvidenceItem
-
+def _derived_item(code: str, name: str) -> EvidenceItem:
     f = BY_KEY["derived-ods-classification"]
     return EvidenceItem(f.source_id, f'"{code}": {{"name": "{name}"}}', "register", f"{f.name} orgs.{code}.name (DERIVED file)")
