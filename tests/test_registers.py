@@ -225,6 +225,18 @@ def test_local_authority_icb_links_are_derived_best_fits(graph: GraphData) -> No
 # --- one body, one node; names and codes -------------------------------------------
 
 
+def test_ids_are_unique_and_readable(graph: GraphData) -> None:
+    node_ids = [n.id for n in graph.nodes]
+    rel_ids = [r.id for r in graph.relationships]
+    assert len(node_ids) == len(set(node_ids)) and len(rel_ids) == len(set(rel_ids))
+    for n in graph.nodes:
+        if n.props.get("register_role") and not n.props.get("description"):  # not a curated body
+            assert n.id.startswith(("org:ods-", "org:ons-")) and n.id == n.id.lower()
+    for r in graph.relationships:
+        if r.props.get("derived"):
+            assert r.id.startswith("drv:")
+
+
 def test_curated_bodies_are_merged_not_duplicated(graph: GraphData, nodes: dict) -> None:
     assert "org:ods-09y" not in nodes and "org:ons-e10000030" not in nodes
     nws = nodes["org:nws-ccg"].props
