@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Literal, Any
 
+from nhskg.core.vocabulary import vocabulary
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 # --- caps (documented in OpenAPI through the Query(le=...) of each route) -------
@@ -25,6 +26,13 @@ SOURCE_FACTS_DEFAULT = 500
 SOURCE_FACTS_MAX = 2000
 QUERY_ROWS_MAX = 1000
 DELEGATION_PATHS_MAX = 200  # LIMIT inside queries/delegation_paths.cypher
+
+
+_VOCAB = vocabulary()
+# Enums in the OpenAPI document, read from the vocabulary declaration.
+StatusName = Literal[tuple(_VOCAB.statuses)]  # type: ignore[valid-type]
+LabelName = Literal[tuple(sorted(_VOCAB.all_labels))]  # type: ignore[valid-type]
+RelTypeName = Literal[tuple(_VOCAB.relationships)]  # type: ignore[valid-type]
 
 
 class Open(BaseModel):
@@ -47,6 +55,17 @@ class Evidence(BaseModel):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
+class WindowEcho(BaseModel):
+    """The window an answer is for: one day (as_of) or a half-open period [from, to)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    as_of: str | None = Field(None, description="the day asked about (null for a period)")
+    from_: str | None = Field(None, alias="from", description="start of the period, inclusive (null for a day)")
+    to: str | None = Field(None, description="end of the period, exclusive (null for a day)")
+    status: list[StatusName] = Field(description="the statuses answered with (in_force unless asked)")
+
+
 class Brief(Open):
     id: str
     name: str | None = None
@@ -61,18 +80,18 @@ class Node(Open):
     labels: list[str]
     valid_from: str | None = Field(None, description="ISO date, inclusive; null = unbounded")
     valid_to: str | None = Field(None, description="ISO date, exclusive; null = unbounded")
-    status: str | None = Field(None, description="in_force / planned / proposed / delayed")
+    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
     evidence: list[Evidence] = []
 
 
 class Relationship(Open):
     id: str
-    type: str
+    type: RelTypeName
     from_: str = Field(alias="from", description="id of the start node")
     to: str = Field(description="id of the end node")
     valid_from: str | None = None
     valid_to: str | None = None
-    status: str | None = None
+    status: StatusName | None = None
     evidence: list[Evidence] = []
 
 
@@ -85,9 +104,11 @@ class EntityItem(BaseModel):
     labels: list[str]
     valid_from: str | None = None
     valid_to: str | None = None
+    status: StatusName | None = None
 
 
 class EntityList(BaseModel):
+    window: WindowEcho
     items: list[EntityItem]
     total: int = Field(description="how many match in all (before limit/offset)")
     limit: int
@@ -121,8 +142,9 @@ class Chain(BaseModel):
 
 class Accountability(BaseModel):
     entity: Node
-    as_of: str
-    valid_on_date: bool = Field(description="whether the entity itself exists on as_of (if not, chains is empty)")
+    as_of: str | None = None
+    window: WindowEcho
+    valid_on_date: bool = Field(description="whether the entity itself holds in the window (if not, chains is empty)")
     chains: list[Chain]
 
 
@@ -134,7 +156,7 @@ class DelegationRecord(Open):
     services: list[Brief] = Field(description="what is delegated")
     power: Brief | None = Field(None, description="the statute or section under which it is delegated")
     accountability_retained_by: Brief = Field(description="who stays formally accountable (the delegator unless the record says otherwise)")
-    status: str | None = None
+    status: StatusName | None = None
     valid_from: str | None = None
     valid_to: str | None = None
     evidence: list[Evidence]
@@ -144,7 +166,8 @@ class DelegationRecord(Open):
 class DelegationList(BaseModel):
     entity: Brief
     direction: str
-    as_of: str
+    as_of: str | None = None
+    window: WindowEcho
     items: list[DelegationRecord]
 
 
@@ -155,7 +178,7 @@ class DelegationStep(Open):
     services: list[Brief]
     power: Brief | None = None
     accountable: Brief = Field(description="who stays formally accountable for this step")
-    status: str | None = None
+    status: StatusName | None = None
     valid_from: str | None = None
     valid_to: str | None = None
     evidence: list[Evidence]
@@ -171,7 +194,9 @@ class DelegationPath(BaseModel):
 
 
 class DelegationPaths(BaseModel):
-    as_of: str
+    as_of: str | None = None
+    window: WindowEcho
+    truncated: bool = Field(False, description=f"true when there were more than {DELEGATION_PATHS_MAX} chains and the rest were dropped")
     paths: list[DelegationPath]
 
 
@@ -180,9 +205,13 @@ class Commissioner(Open):
     basis: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
-    status: str | None = None
+    status: StatusName | None = None
     evidence: list[Evidence]
     via: Brief | None = Field(None, description="set when the commissioner commissions a PART_OF descendant, not the service itself")
+    from_parent: Brief | None = Field(
+        None,
+        description="set when nothing more specific covers the service in the window, so the commissioner of this ancestor service answers for it (dental services <- primary care)",
+    )
     relationship_id: str
     derived: bool = False
     inherited_from: str | None = Field(None, description="the type whose COMMISSIONS edge this instance inherits")
@@ -191,7 +220,8 @@ class Commissioner(Open):
 
 class Commissioners(BaseModel):
     service: Brief
-    as_of: str
+    as_of: str | None = None
+    window: WindowEcho
     items: list[Commissioner]
 
 
@@ -219,6 +249,7 @@ class StatuteLink(BaseModel):
 
 class History(BaseModel):
     entity: Brief
+    window: WindowEcho
     predecessors: list[HistoryItem]
     successors: list[HistoryItem]
     established_by: list[StatuteLink]
@@ -243,6 +274,7 @@ class BudgetItem(Open):
 
 
 class BudgetList(BaseModel):
+    window: WindowEcho
     items: list[BudgetItem]
     total: int
     limit: int
@@ -254,7 +286,8 @@ class BudgetList(BaseModel):
 
 class Subgraph(BaseModel):
     seed: str
-    as_of: str
+    as_of: str | None = None
+    window: WindowEcho
     depth: int
     labels: list[str] | None = None
     truncated: bool = Field(description="true when the node or edge cap cut the neighbourhood short")

@@ -28,6 +28,8 @@ from nhskg.ingest.models import (
     SourceRecord,
 )
 
+from nhskg.ingest.vocab_check import check_vocabulary  # noqa: E402  (after the models it checks)
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_KB_DIR = PACKAGE_DIR / "kb"
 DEFAULT_CORPUS_DIR = PACKAGE_DIR / "corpus"
@@ -221,6 +223,8 @@ def load_knowledge_base(
             setattr(kb, section, [r for r in getattr(kb, section) if getattr(r, "loads", True)])
     _check_sources(kb, problems)
     _check_references(kb, problems)
+    if not problems:
+        check_vocabulary(kb, lambda rec, message: problems.append(Problem(rec.file, rec.line, f"{_describe(rec)}: {message}")))
     if problems:
         raise KnowledgeBaseError(problems)
     return kb

@@ -1,16 +1,44 @@
-"""The "what the knowledge base holds" tables in docs/model.md, generated
-from the compiled graph so they cannot drift from the data."""
+"""The generated parts of docs/model.md, so they cannot drift: the vocabulary
+tables (read from the declaration, nhskg/core/vocabulary.yaml) and the "what
+the knowledge base holds" counts (read from the compiled graph)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
 
+from nhskg.core.vocabulary import PropertySpec, vocabulary
 from nhskg.graph.schema import BASE_LABEL, NODE_LABELS, ORGANISATION_KINDS, REL_TYPES
 from nhskg.ingest.pipeline import build_graph
 
 BEGIN = "<!-- BEGIN GENERATED: nhskg model-table -->"
 END = "<!-- END GENERATED -->"
+VOCAB_BEGIN = "<!-- BEGIN GENERATED: nhskg vocabulary -->"
+
+
+def _prop(spec: PropertySpec) -> str:
+    kind = spec.type if not spec.range else f"{spec.type} -> {'/'.join(spec.range)}"
+    return f"`{spec.name}` ({kind})"
+
+
+def vocabulary_tables() -> str:
+    """Every label and relationship type as the declaration states it."""
+    v = vocabulary()
+    lines = ["| label | id prefix | dated | typed properties | meaning |", "|---|---|---|---|---|"]
+    for name, spec in v.labels.items():
+        props = ", ".join(_prop(p) for p in spec.properties.values()) or "-"
+        lines.append(f"| `{name}` | `{spec.prefix}:` | {'yes' if spec.dated else 'timeless'} | {props} | {spec.description} |")
+    lines += ["", "Kind labels an `Organisation` may carry: " + ", ".join(f"`{k}` ({d})" for k, d in v.kinds.items()) + "."]
+    lines += ["", "| relationship type | from | to | kind | made by | instances inherit | typed properties | meaning |", "|---|---|---|---|---|---|---|---|"]
+    for name, rel in v.relationships.items():
+        props = ", ".join(_prop(p) for p in rel.properties.values()) or "-"
+        lines.append(
+            f"| `{name}` | {', '.join(rel.from_labels)} | {', '.join(rel.to_labels)} | {rel.kind}{'' if rel.dated else ' (timeless)'} "
+            f"| {', '.join(rel.origins)} | {'yes' if rel.inherited else 'no'} | {props} | {rel.description} |"
+        )
+    lines += ["", "| status | meaning |", "|---|---|"] + [f"| `{k}` | {d} |" for k, d in v.statuses.items()]
+    lines += ["", "| quantifier | meaning |", "|---|---|"] + [f"| `{k}` | {d} |" for k, d in v.quantifiers.items()]
+    return "\n".join(lines)
 
 
 def model_table() -> str:
@@ -34,15 +62,20 @@ def model_table() -> str:
     return "\n".join(lines)
 
 
-def write_generated_section(path: Path, table: str) -> None:
+def write_generated_section(path: Path, table: str, begin: str = BEGIN) -> None:
     text = path.read_text(encoding="utf-8")
-    if BEGIN not in text or END not in text:
-        raise ValueError(f"{path} has no generated section ({BEGIN} ... {END})")
-    head, rest = text.split(BEGIN, 1)
+    if begin not in text or END not in text.split(begin, 1)[1]:
+        raise ValueError(f"{path} has no generated section ({begin} ... {END})")
+    head, rest = text.split(begin, 1)
     _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{table}\n{END}{tail}", encoding="utf-8")
+    path.write_text(f"{head}{begin}\n{table}\n{END}{tail}", encoding="utf-8")
 
 
-def generated_section(path: Path) -> str:
+def generated_section(path: Path, begin: str = BEGIN) -> str:
     text = path.read_text(encoding="utf-8")
-    return text.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    return text.split(begin, 1)[1].split(END, 1)[0].strip()
+
+
+def write_model_doc(path: Path) -> None:
+    write_generated_section(path, vocabulary_tables(), VOCAB_BEGIN)
+    write_generated_section(path, model_table(), BEGIN)

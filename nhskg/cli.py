@@ -115,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="engine, location and counts by label and type")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("model-table", help="print the knowledge base's contents by label and type as Markdown")
-    p.add_argument("--write", metavar="FILE", help="replace the generated section of FILE (docs/model.md) instead of printing")
+    p = sub.add_parser("model-table", help="print the vocabulary tables and the knowledge base's contents as Markdown")
+    p.add_argument("--write", metavar="FILE", help="replace the generated sections of FILE (docs/model.md) instead of printing")
     p.set_defaults(func=cmd_model_table)
 
     register_extract(sub)
@@ -125,14 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_model_table(args: argparse.Namespace) -> int:
-    from nhskg.ingest.model_table import model_table, write_generated_section
+    from nhskg.ingest.model_table import model_table, vocabulary_tables, write_model_doc
 
-    table = model_table()
     if args.write:
-        write_generated_section(Path(args.write), table)
+        write_model_doc(Path(args.write))
         print(f"updated {args.write}")
     else:
-        print(table)
+        print(vocabulary_tables() + "\n\n" + model_table())
     return 0
 
 

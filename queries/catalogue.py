@@ -11,6 +11,15 @@ Each file starts with a header of `//` comment lines:
 
 followed by the Cypher, which must run unchanged on FalkorDB and Neo4j. The
 API and client only ever name a query and pass parameters.
+
+Landscape queries declare `// window: today` (or `// window: always`, for
+the questions that span all time unless narrowed: history, budgets). They then take a window (`as_of`
+one day, or `from` + `to` a half-open period, and `status`), which reaches
+the Cypher as `$from_date`, `$to_date` and `$statuses`, and they write the
+time-and-status rule as the fragment `@valid(x)` for a node or relationship
+variable x. The catalogue expands the fragment when it loads the file, from
+the same rule as nhskg.core.timescope, so the rule is written once; what
+runs on either engine (and what Neo4j's parser checks) is the expanded text.
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from nhskg.core.errors import NotFound, UserError
+from nhskg.core.timescope import BEGINNING, END, Window, WindowError
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -31,6 +41,21 @@ if TYPE_CHECKING:
 QUERIES_DIR = Path(__file__).resolve().parent
 
 PARAM_TYPES = ("string", "date", "int", "bool", "list")
+
+# The Cypher form of nhskg.core.timescope.holds: overlap with [from_date,
+# to_date), an asked-for status, not an undated record of a dated kind.
+VALID_FRAGMENT = (
+    "(coalesce({x}.valid_from, '" + BEGINNING + "') < $to_date"
+    " AND $from_date < coalesce({x}.valid_to, '" + END + "')"
+    " AND coalesce({x}.status, 'in_force') IN $statuses"
+    " AND coalesce({x}.undated, false) = false)"
+)
+WINDOW_PARAMS = ("from_date", "to_date", "statuses")
+_FRAGMENT = re.compile(r"@valid\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
+
+def expand_fragments(cypher: str) -> str:
+    return _FRAGMENT.sub(lambda m: VALID_FRAGMENT.format(x=m.group(1)), cypher)
 
 
 @dataclass(frozen=True)
@@ -49,18 +74,40 @@ class CatalogueQuery:
     example: dict[str, Any]
     cypher: str
     path: Path
+    windowed: bool = False
+    window_default: str = "today"  # what no as_of / from / to means: today, or all time
+
+    @property
+    def public_params(self) -> list[str]:
+        """What a caller passes: the declared parameters, plus the window's."""
+        names = [p.name for p in self.params]
+        return names + (["as_of", "from", "to", "status"] if self.windowed else [])
 
     def coerce(self, raw: dict[str, Any], *, today: str | None = None) -> dict[str, Any]:
         """Validate and convert raw (e.g. query-string) parameters.
 
         Raises UserError naming the first bad or missing parameter. `as_of`
-        defaults to today when it is a declared parameter and not given.
+        defaults to today when it is a declared parameter and not given. A
+        windowed query takes `window` (a timescope.Window) or as_of / from /
+        to / status, defaulting to today and in_force.
         """
+        raw = dict(raw)
+        out: dict[str, Any] = {}
+        if self.windowed:
+            window = raw.pop("window", None)
+            parts = {k: raw.pop(k, None) for k in ("as_of", "from", "to", "status")}
+            if window is None:
+                try:
+                    window = Window.from_request(
+                        parts["as_of"], parts["from"], parts["to"], parts["status"], today=today, default=self.window_default
+                    )
+                except WindowError as exc:
+                    raise UserError(str(exc)) from None
+            out.update(window.params())
         known = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise UserError(f"query {self.name!r} has no parameter {unknown[0]!r}; it takes {', '.join(known) or 'none'}")
-        out: dict[str, Any] = {}
+            raise UserError(f"unknown parameter {unknown[0]!r}; this query takes {', '.join(self.public_params) or 'none'}")
         for p in self.params:
             value = raw.get(p.name)
             if value is None or value == "":
@@ -127,13 +174,15 @@ class Catalogue:
         return len(self.queries)
 
 
-_HEADER = re.compile(r"^//\s*(name|description|param|example):\s*(.*)$")
+_HEADER = re.compile(r"^//\s*(name|description|param|example|window):\s*(.*)$")
 
 
 def parse_query_file(path: Path) -> CatalogueQuery:
     name = description = ""
     params: list[Param] = []
     example: dict[str, Any] = {}
+    windowed = False
+    window_default = "today"
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         match = _HEADER.match(line.strip())
@@ -152,6 +201,11 @@ def parse_query_file(path: Path) -> CatalogueQuery:
                 params.append(Param(pname, ptype, rest[0] if rest else "", optional))
             elif key == "example":
                 example = json.loads(value)
+            elif key == "window":
+                window_default = value.strip().lower()
+                if window_default not in ("today", "always"):
+                    raise ValueError(f"{path.name}: window must be 'today' or 'always' (what a missing window means)")
+                windowed = True
             continue
         if line.strip().startswith("//") and not body:
             description = f"{description} {line.strip()[2:].strip()}".strip()
@@ -159,12 +213,14 @@ def parse_query_file(path: Path) -> CatalogueQuery:
         body.append(line)
     if name != path.stem:
         raise ValueError(f"{path.name}: header name {name!r} must match the file name")
-    cypher = "\n".join(body).strip().rstrip(";")
-    declared = {p.name for p in params}
+    cypher = expand_fragments("\n".join(body).strip().rstrip(";"))
+    if "@valid" in cypher:
+        raise ValueError(f"{path.name}: a @valid fragment must name one variable, e.g. @valid(r)")
+    declared = {p.name for p in params} | (set(WINDOW_PARAMS) if windowed else set())
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", cypher))
     if used != declared:
         raise ValueError(f"{path.name}: parameters used {sorted(used)} differ from declared {sorted(declared)}")
-    return CatalogueQuery(name, description, tuple(params), example, cypher, path)
+    return CatalogueQuery(name, description, tuple(params), example, cypher, path, windowed, window_default)
 
 
 def run(store: "GraphStore", name: str, params: dict[str, Any] | None = None, /, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:

@@ -1,20 +1,16 @@
 // name: delegations_out
-// description: Delegation records in which a body (or type) delegates a function, valid on a date. A body that is an INSTANCE_OF a type (the INSTANCE_OF relationship and the type valid on as_of) also sees the type's delegations, flagged with via_type. The node, the delegation record and its DELEGATED_BY / DELEGATED_TO relationships must all be valid on as_of; status (in_force, planned, delayed) is returned, not filtered.
-// param: id string The delegating node id, e.g. org:nhs-england
-// param: as_of date Landscape date, ISO YYYY-MM-DD
+// description: Delegation records in which a body (or type) delegates a function, holding in the window. A body that is an INSTANCE_OF a type (the INSTANCE_OF relationship and the type holding in the window) also sees the type's delegations, flagged with via_type. The node, the delegation record and its DELEGATED_BY / DELEGATED_TO relationships must all hold in the window (time and status: a delayed or planned delegation appears only when its status is asked for).
+// window: today
+// param: id string The node id, e.g. org:nhs-england
 // example: {"id": "org:nhs-england", "as_of": "2024-01-01"}
 MATCH (n:Entity {id: $id})
-WHERE coalesce(n.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(n.valid_to, '9999-12-31')
+WHERE @valid(n)
 OPTIONAL MATCH (n)-[i:INSTANCE_OF]->(t:Entity)
-WHERE coalesce(i.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(i.valid_to, '9999-12-31')
-  AND coalesce(t.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(t.valid_to, '9999-12-31')
+WHERE @valid(i) AND @valid(t)
 WITH n, collect(t) AS types
 UNWIND [n] + types AS holder
-MATCH (holder)<-[rb:DELEGATED_BY]-(d:Delegation)-[rt:DELEGATED_TO]->(other:Entity)
-WHERE coalesce(d.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(d.valid_to, '9999-12-31')
-  AND coalesce(rb.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(rb.valid_to, '9999-12-31')
-  AND coalesce(rt.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(rt.valid_to, '9999-12-31')
-  AND coalesce(other.valid_from, '0000-01-01') <= $as_of AND $as_of < coalesce(other.valid_to, '9999-12-31')
+MATCH (holder)<-[ra:DELEGATED_BY]-(d:Delegation)-[rb:DELEGATED_TO]->(other:Entity)
+WHERE @valid(d) AND @valid(ra) AND @valid(rb) AND @valid(other)
 RETURN d {.*} AS delegation,
        CASE WHEN holder.id = n.id THEN null ELSE holder.id END AS via_type
 ORDER BY d.valid_from, d.id

@@ -67,7 +67,7 @@ def pod_service(api):
 
 def test_path_from_nhse_to_icbs(api):
     service = pod_service(api)
-    r = api.get("/paths/delegation", params={"from": "org:nhs-england", "to": "type:icb", "service": service, "as_of": "2024-01-01"})
+    r = api.get("/paths/delegation", params={"delegator": "org:nhs-england", "delegate": "type:icb", "service": service, "as_of": "2024-01-01"})
     assert r.status_code == 200, r.text
     paths = r.json()["paths"]
     assert paths
@@ -84,7 +84,7 @@ def test_path_from_nhse_to_icbs(api):
 
 def test_path_not_there_before_april_2023(api):
     service = pod_service(api)
-    r = api.get("/paths/delegation", params={"from": "org:nhs-england", "to": "type:icb", "service": service, "as_of": "2023-03-31"})
+    r = api.get("/paths/delegation", params={"delegator": "org:nhs-england", "delegate": "type:icb", "service": service, "as_of": "2023-03-31"})
     assert r.status_code == 200 and r.json()["paths"] == []
 
 
@@ -98,7 +98,7 @@ def test_path_by_service_only_starts_at_the_holder(api):
 
 
 def test_path_service_not_delegated_gives_no_paths(api):
-    r = api.get("/paths/delegation", params={"from": "org:nhs-england", "service": "service:urgent-and-emergency-care", "as_of": "2024-01-01"})
+    r = api.get("/paths/delegation", params={"delegator": "org:nhs-england", "service": "service:urgent-and-emergency-care", "as_of": "2024-01-01"})
     assert r.status_code == 200 and r.json()["paths"] == []
 
 
@@ -109,7 +109,7 @@ def test_path_needs_an_end_or_a_service(api):
 
 
 def test_path_unknown_ids_404(api):
-    r = api.get("/paths/delegation", params={"from": "org:nope"})
+    r = api.get("/paths/delegation", params={"delegator": "org:nope"})
     assert r.status_code == 404 and "org:nope" in r.json()["detail"]
-    r = api.get("/paths/delegation", params={"from": "org:nhs-england", "service": "service:nope"})
+    r = api.get("/paths/delegation", params={"delegator": "org:nhs-england", "service": "service:nope"})
     assert r.status_code == 404 and "service:nope" in r.json()["detail"]

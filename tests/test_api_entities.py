@@ -12,7 +12,7 @@ def test_search_matches_name_case_insensitively(api):
     assert "org:nhs-england" in ids(body["items"])
     assert body["total"] >= 1
     item = next(i for i in body["items"] if i["id"] == "org:nhs-england")
-    assert set(item) == {"id", "name", "labels", "valid_from", "valid_to"}
+    assert set(item) == {"id", "name", "labels", "valid_from", "valid_to", "status"}
     assert "Organisation" in item["labels"]
 
 
@@ -60,7 +60,7 @@ def test_search_pagination_is_consistent(api):
 
 def test_search_no_match_is_empty_not_error(api):
     body = api.get("/entities", params={"q": "zzzz-no-such-thing"}).json()
-    assert body == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    assert {k: body[k] for k in ("items", "total", "limit", "offset")} == {"items": [], "total": 0, "limit": 50, "offset": 0}
 
 
 def test_get_entity(api):

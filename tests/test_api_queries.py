@@ -18,7 +18,8 @@ def test_catalogue_lists_every_query_with_typed_parameters(api):
     names = [q["name"] for q in body["items"]]
     assert names == sorted(q.name for q in CATALOGUE)
     acc = next(q for q in body["items"] if q["name"] == "accountability_chains")
-    assert {"name": "as_of", "type": "date", "optional": False} .items() <= next(p for p in acc["parameters"] if p["name"] == "as_of").items()
+    assert {"name": "as_of", "type": "date", "optional": True}.items() <= next(p for p in acc["parameters"] if p["name"] == "as_of").items()
+    assert {"from", "to", "status"} <= {p["name"] for p in acc["parameters"]}
     assert acc["description"]
 
 
@@ -26,23 +27,31 @@ def test_catalogue_lists_every_query_with_typed_parameters(api):
 def test_every_catalogue_query_runs_with_its_example(kg_store, name):
     entry = CATALOGUE.get(name)
     assert entry.description, f"{name} has no description"
-    rows = run(kg_store, name, entry.example)
+    rows = run(kg_store, name, entry.coerce(entry.example))
     assert isinstance(rows, list)
 
 
-def test_every_landscape_query_takes_as_of():
-    walking = [q for q in CATALOGUE if "*1.." in q.cypher or "*0.." in q.cypher or "COMMISSIONS" in q.cypher or "DELEGAT" in q.cypher]
+def test_every_landscape_query_takes_a_window():
+    """Every query that walks the landscape applies the one time-and-status
+    rule: it is windowed and its Cypher holds the expanded fragment, never a
+    hand-written copy of the predicate."""
+    walking = [q for q in CATALOGUE if "*1.." in q.cypher or "*0.." in q.cypher or "COMMISSIONS" in q.cypher or "DELEGAT" in q.cypher or "PART_OF" in q.cypher]
+    assert walking
     for q in walking:
-        if q.name.startswith("entity_history") or q.name.startswith("source_"):
-            continue  # history spans all dates by design; sources are not the landscape
-        assert "as_of" in {p.name for p in q.params}, q.name
+        if q.name.startswith("source_"):
+            continue  # sources are not the landscape
+        assert q.windowed, q.name
+        assert "$statuses" in q.cypher and "$from_date" in q.cypher, q.name
+    for path in sorted((REPO / "queries").glob("*.cypher")):
+        text = path.read_text(encoding="utf-8")
+        assert "'0000-01-01'" not in text and "$as_of" not in text, f"{path.name} writes the time rule by hand; use @valid(x)"
 
 
 def test_run_query_over_http(api):
     r = api.get("/queries/accountability_chains", params={"id": "type:icb", "as_of": "2024-01-01"})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["params"] == {"id": "type:icb", "as_of": "2024-01-01"}
+    assert body["params"] == {"id": "type:icb", "from_date": "2024-01-01", "to_date": "2024-01-02", "statuses": ["in_force"]}
     assert body["rows"] and body["truncated"] is False
 
 
@@ -57,7 +66,7 @@ def test_run_query_as_of_defaults_to_today(api):
     import datetime as dt
 
     body = api.get("/queries/accountability_chains", params={"id": "type:icb"}).json()
-    assert body["params"]["as_of"] == dt.date.today().isoformat()
+    assert body["params"]["from_date"] == dt.date.today().isoformat()
 
 
 def test_run_query_errors(api):

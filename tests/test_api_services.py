@@ -57,14 +57,13 @@ def test_local_authorities_commission_sexual_health_from_april_2013(api):
     assert "type:local-authority" in direct_ids(after)
 
 
-def test_parent_commissioner_is_not_reported_for_a_part(api):
-    """A commissioner of public health is not thereby a commissioner of sexual
-    health: every row for sexual health comes from a COMMISSIONS edge into it."""
-    rows = api.get(
-        "/queries/service_commissioners", params={"id": SEXUAL_HEALTH, "as_of": "2015-01-01", "include_parts": "false"}
-    ).json()["rows"]
+def test_a_part_with_its_own_commissioner_is_not_answered_by_the_parent(api):
+    """Sexual health has its own commissioner (local authorities since 2013),
+    so the commissioners of public health do not answer for it."""
+    items = commissioners(api, SEXUAL_HEALTH, "2015-01-01")["items"]
+    assert items and all(i["via"] is None and i["from_parent"] is None for i in items)
+    rows = api.get("/queries/service_commissioners", params={"ids": SEXUAL_HEALTH, "as_of": "2015-01-01"}).json()["rows"]
     assert rows and all(r["relationship"]["to"] == SEXUAL_HEALTH for r in rows)
-    assert all(i["via"] is None for i in commissioners(api, SEXUAL_HEALTH, "2015-01-01")["items"])
 
 
 def test_parent_lists_commissioners_of_parts_flagged_via(api):

@@ -76,113 +76,89 @@ def _format(entries: list[dict]) -> str:
     )
 
 
-@pytest.fixture(scope="module")
-def queries_report() -> dict[Path, dict]:
-    """Lint all query files in one node run (start-up takes about a second)."""
-    if not QUERY_FILES:
-        return {}
-    _, report = run_lint(*QUERY_FILES)
-    return {_key(f["path"]): f for f in report["files"]}
+# --- one node run for everything: the catalogue as it runs, and self-tests ---
+#
+# The catalogue expands the time-and-status fragment (@valid(x)) when it loads
+# a file, so Neo4j's parser must see the expanded text, exactly what runs. It
+# is written to a temporary folder together with the linter's own self-test
+# cases (known-bad queries must fail, known-good portable ones pass), and the
+# whole folder is linted in ONE node start-up.
 
-
-@pytest.mark.parametrize("query_file", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
-def test_query_file_is_valid_neo4j5_cypher(query_file: Path, queries_report: dict) -> None:
-    result = queries_report.get(query_file.resolve())
-    assert result is not None, f"cypher-lint reported nothing for {query_file}"
-    rel = query_file.relative_to(REPO_ROOT)
-    assert result["errors"] == [], (
-        f"{rel} is not valid Neo4j 5 Cypher according to Neo4j's parser:\n"
-        + _format(result["errors"])
-    )
-
-
-def test_queries_directory_lints_clean() -> None:
-    """The whole queries/ directory, as CI would lint it (passes when empty)."""
-    code, report = run_lint(QUERIES_DIR)
-    linted = {_key(f["path"]) for f in report["files"]}
-    assert linted == {p.resolve() for p in QUERY_FILES}
-    bad = {f["path"]: f["errors"] for f in report["files"] if f["errors"]}
-    assert code == 0 and not bad, "\n".join(
-        f"{path}:\n{_format(errors)}" for path, errors in bad.items()
-    )
-
-
-# --- the linter itself must work: known-bad queries fail, known-good pass ---
-
-
-def _lint_text(tmp_path: Path, name: str, text: str) -> tuple[int, dict]:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    code, report = run_lint(path)
-    assert len(report["files"]) == 1
-    return code, report["files"][0]
-
-
-def test_linter_reports_semantic_error(tmp_path: Path) -> None:
+SELF_TESTS: dict[str, str] = {
     # Syntactically fine, semantically wrong: only semantic analysis sees it.
-    code, result = _lint_text(tmp_path, "bad.cypher", "// name: bad\nMATCH (n)\nRETURN m\n")
-    assert code == 1
-    assert any("Variable `m` not defined" in e["message"] for e in result["errors"]), result
-    assert result["errors"][0]["line"] == 3
-
-
-def test_linter_reports_undefined_path_variable(tmp_path: Path) -> None:
-    code, result = _lint_text(
-        tmp_path,
-        "bad_path.cypher",
-        "MATCH (n) WHERE all(r IN relationships(p) "
-        "WHERE coalesce(r.valid_from,'0000-01-01') <= $as_of) RETURN n\n",
-    )
-    assert code == 1
-    messages = [e["message"] for e in result["errors"]]
-    assert messages == ["Variable `p` not defined"], messages  # $as_of is not an error
-
-
-def test_linter_reports_syntax_error(tmp_path: Path) -> None:
-    code, result = _lint_text(tmp_path, "syntax.cypher", "MATCH (n RETURN n\n")
-    assert code == 1
-    assert result["errors"], result
-
-
-def test_linter_reports_unknown_function(tmp_path: Path) -> None:
-    code, result = _lint_text(tmp_path, "fn.cypher", "MATCH (n) RETURN toLowr(n.name)\n")
-    assert code == 1
-    assert any("toLowr" in e["message"] for e in result["errors"]), result
-
-
-def test_linter_accepts_parameterised_query(tmp_path: Path) -> None:
-    text = (
-        "// name: search_entities\n"
-        "// params: $q, $offset, $limit, $as_of\n"
+    "selftest_semantic.cypher": "// name: bad\nMATCH (n)\nRETURN m\n",
+    "selftest_path_variable.cypher": "MATCH (n) WHERE all(r IN relationships(p) WHERE coalesce(r.valid_from,'0000-01-01') <= $as_of) RETURN n\n",
+    "selftest_syntax.cypher": "MATCH (n RETURN n\n",
+    "selftest_function.cypher": "MATCH (n) RETURN toLowr(n.name)\n",
+    "selftest_params_ok.cypher": (
         "MATCH (n:Entity)\n"
         "WHERE (toLower(n.name) CONTAINS toLower($q)\n"
         "   OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q)))\n"
         "  AND coalesce(n.valid_from, '0000-01-01') <= $as_of\n"
         "RETURN n.id AS id, properties(n) AS props, labels(n) AS labels\n"
         "ORDER BY n.name SKIP $offset LIMIT $limit;\n"
+    ),
+    "selftest_shortestpath_ok.cypher": (
+        "MATCH (a:Entity {id: $id}) WITH a MATCH (b:Entity {id: $to}) "
+        "WITH a, b, shortestPath((a)-[:ACCOUNTABLE_TO*]->(b)) AS p RETURN p\n"
+    ),
+    "selftest_projection_ok.cypher": (
+        "MATCH p = (a:Entity {id: $id})-[:ACCOUNTABLE_TO*1..6]->(top) "
+        "WHERE NOT (top)-[:ACCOUNTABLE_TO]->() "
+        "RETURN [n IN nodes(p) | n {.*, labels: labels(n)}] AS nodes\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def lint_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    from nhskg.queries.catalogue import load_catalogue
+
+    folder = tmp_path_factory.mktemp("cypher-lint")
+    for query in load_catalogue():
+        (folder / f"{query.name}.cypher").write_text(query.cypher + "\n", encoding="utf-8")
+    for name, text in SELF_TESTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    _, report = run_lint(folder)
+    return {Path(f["path"]).name: f for f in report["files"]}
+
+
+@pytest.mark.parametrize("query_file", QUERY_FILES, ids=[p.name for p in QUERY_FILES])
+def test_query_file_is_valid_neo4j5_cypher(query_file: Path, lint_report: dict) -> None:
+    result = lint_report.get(query_file.name)
+    assert result is not None, f"cypher-lint reported nothing for {query_file.name}"
+    assert result["errors"] == [], (
+        f"queries/{query_file.name} (expanded) is not valid Neo4j 5 Cypher according to Neo4j's parser:\n"
+        + _format(result["errors"])
     )
-    code, result = _lint_text(tmp_path, "good.cypher", text)
-    assert result["errors"] == [], _format(result["errors"])
-    assert code == 0
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        pytest.param(
-            "MATCH (a:Entity {id: $id}) WITH a MATCH (b:Entity {id: $to}) "
-            "WITH a, b, shortestPath((a)-[:ACCOUNTABLE_TO*]->(b)) AS p RETURN p",
-            id="shortestPath-in-WITH",
-        ),
-        pytest.param(
-            "MATCH p = (a:Entity {id: $id})-[:ACCOUNTABLE_TO*1..6]->(top) "
-            "WHERE NOT (top)-[:ACCOUNTABLE_TO]->() "
-            "RETURN [n IN nodes(p) | n {.*, labels: labels(n)}] AS nodes",
-            id="pattern-predicate-and-map-projection",
-        ),
-    ],
-)
-def test_linter_accepts_falkordb_portable_constructs(tmp_path: Path, query: str) -> None:
-    code, result = _lint_text(tmp_path, "portable.cypher", query + "\n")
-    assert result["errors"] == [], _format(result["errors"])
-    assert code == 0
+def test_every_catalogue_query_was_linted(lint_report: dict) -> None:
+    assert {p.name for p in QUERY_FILES} <= set(lint_report)
+
+
+# --- the linter itself must work: known-bad queries fail, known-good pass ---
+
+
+def test_linter_reports_semantic_error(lint_report: dict) -> None:
+    result = lint_report["selftest_semantic.cypher"]
+    assert any("Variable `m` not defined" in e["message"] for e in result["errors"]), result
+    assert result["errors"][0]["line"] == 3
+
+
+def test_linter_reports_undefined_path_variable(lint_report: dict) -> None:
+    messages = [e["message"] for e in lint_report["selftest_path_variable.cypher"]["errors"]]
+    assert messages == ["Variable `p` not defined"], messages  # $as_of is not an error
+
+
+def test_linter_reports_syntax_error(lint_report: dict) -> None:
+    assert lint_report["selftest_syntax.cypher"]["errors"]
+
+
+def test_linter_reports_unknown_function(lint_report: dict) -> None:
+    assert any("toLowr" in e["message"] for e in lint_report["selftest_function.cypher"]["errors"])
+
+
+@pytest.mark.parametrize("name", ["selftest_params_ok.cypher", "selftest_shortestpath_ok.cypher", "selftest_projection_ok.cypher"])
+def test_linter_accepts_portable_constructs(lint_report: dict, name: str) -> None:
+    assert lint_report[name]["errors"] == [], _format(lint_report[name]["errors"])

@@ -143,7 +143,7 @@ def test_surrey_succession_chain(graph: GraphData) -> None:
         nxt = [r for r in graph.relationships if r.type == "SUCCEEDED_BY" and r.from_id == node]
         assert len(nxt) == 1, (node, nxt)
         chain.append((nxt[0].to_id, nxt[0].props["valid_from"]))
-        assert "valid_to" not in nxt[0].props  # events carry only their date
+        assert nxt[0].props["event"] is True and nxt[0].props["date"] == nxt[0].props["valid_from"]  # a dated occurrence
         node = nxt[0].to_id
     assert chain == [("org:ods-92a", "2020-04-01"), ("org:ods-qxu", "2022-07-01"), ("org:ods-s9b9j", "2026-04-01")]
     transfer = next(r for r in graph.relationships if r.type == "SUCCEEDED_BY" and r.from_id == "org:ods-92a")

@@ -1,38 +1,66 @@
 """What every route module shares: running a named catalogue query with
-validated parameters, the 404 for an unknown id, and the common query
-parameters (as_of, label)."""
+validated parameters, the time window every landscape endpoint takes, the
+404 for an unknown id, and label checks."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: FastAPI must evaluate the
+# window dependency's annotations, which refer to its closure.
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from nhskg.api.serialise import brief
+from nhskg.core.errors import NotFound, UserError
+from nhskg.core.timescope import ALL_STATUSES, Window, WindowError, holds
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.core.errors import NotFound, UserError
-from nhskg.queries.catalogue import load_catalogue, parse_iso_date
-from nhskg.queries.catalogue import run as run_query
+from nhskg.queries.answers import ask
 
-AS_OF_DOC = "Landscape date, ISO YYYY-MM-DD (default: today). A node or relationship counts when valid_from <= as_of < valid_to (null = unbounded)."
-
-AsOf = Annotated[str | None, Query(description=AS_OF_DOC, examples=["2015-01-01"], max_length=40)]
+DATE_SCHEMA = {"format": "date"}
+STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
 
 
-def run(store: GraphStore, name: str, /, **params: Any) -> list[dict[str, Any]]:
-    """Run catalogue query `name`; parameters are checked by the catalogue
-    (UserError -> 422 naming the parameter, e.g. a malformed as_of).
-    `store` and `name` are positional-only so that a catalogue parameter may
-    be called `name` (or `store`) without clashing with them."""
-    entry = load_catalogue().get(name)
-    return run_query(store, name, entry.coerce(params))
+def run(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
+    """Run catalogue query `name` (see nhskg.queries.answers.ask). `store`
+    and `name` are positional-only so a parameter may be called `name`."""
+    return ask(store, name, window, **params)
 
 
-def as_of_value(raw: str | None) -> str:
-    """Validate as_of (422 naming it when malformed); default today."""
-    return parse_iso_date(raw, "as_of") if raw else dt.date.today().isoformat()
+def _window_dependency(default: str, any_status_without_date: bool = False) -> Callable[..., Window]:
+    as_of_doc = (
+        "one day, ISO YYYY-MM-DD (default: today). A fact counts when valid_from <= as_of < valid_to."
+        if default == "today"
+        else "one day, ISO YYYY-MM-DD (default: all time)."
+    )
+
+    def window(
+        as_of: Annotated[str | None, Query(description=as_of_doc, examples=["2015-01-01"], max_length=40, json_schema_extra=DATE_SCHEMA)] = None,
+        from_: Annotated[
+            str | None,
+            Query(alias="from", description="start of a period, ISO date, inclusive (with `to`: a fact counts when it overlaps [from, to))", max_length=40, json_schema_extra=DATE_SCHEMA),
+        ] = None,
+        to: Annotated[str | None, Query(description="end of a period, ISO date, exclusive", max_length=40, json_schema_extra=DATE_SCHEMA)] = None,
+        status: Annotated[str | None, Query(description=STATUS_DOC, max_length=200, examples=["in_force", "any", "in_force,planned"])] = None,
+    ) -> Window:
+        try:
+            if any_status_without_date and status is None and not (as_of or from_ or to):
+                # A directory lookup with no date finds every record, whatever
+                # its status; each item says which.
+                status = ",".join(ALL_STATUSES)
+            return Window.from_request(as_of, from_, to, status, default=default)
+        except WindowError as exc:
+            raise UserError(str(exc)) from None
+
+    return window
+
+
+# Landscape questions: what holds today unless asked about another day or period.
+LandscapeWindow = Annotated[Window, Depends(_window_dependency("today"))]
+# Questions over all time unless narrowed: history, budgets.
+AllTimeWindow = Annotated[Window, Depends(_window_dependency("always"))]
+# The directory (/entities): all time and every status unless narrowed.
+DirectoryWindow = Annotated[Window, Depends(_window_dependency("always", any_status_without_date=True))]
 
 
 def require_entity(store: GraphStore, node_id: str) -> dict[str, Any]:
@@ -56,5 +84,5 @@ def check_label(label: str, param: str = "label") -> str:
     return label
 
 
-def valid_on(props: dict[str, Any], as_of: str) -> bool:
-    return (props.get("valid_from") or "0000-01-01") <= as_of < (props.get("valid_to") or "9999-12-31")
+def holds_in(props: dict[str, Any], window: Window) -> bool:
+    return holds(props, window)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import require_entity, run
+from nhskg.api.routes._common import AllTimeWindow, require_entity, run
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
@@ -18,6 +18,7 @@ router = APIRouter(tags=["budgets"])
 @router.get("/budgets", response_model=m.BudgetList, responses={404: {"description": "holder names an unknown id"}, 422: {"description": "malformed fiscal_year or limit over the cap"}})
 def budgets(
     store: Annotated[GraphStore, Depends(get_store)],
+    window: AllTimeWindow,
     holder: Annotated[str | None, Query(max_length=200, description="holder node id, matched exactly, e.g. type:ccg")] = None,
     fiscal_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$", description="fiscal year like 2017/18")] = None,
     limit: Annotated[int, Query(ge=1, le=m.BUDGET_LIMIT_MAX, description=f"page size (max {m.BUDGET_LIMIT_MAX})")] = m.BUDGET_LIMIT_DEFAULT,
@@ -31,8 +32,8 @@ def budgets(
     if holder:
         require_entity(store, holder)
     filters = {"holder": holder, "fiscal_year": fiscal_year}
-    total = run(store, "budgets_count", **filters)
-    rows = run(store, "budgets", **filters, limit=limit, offset=offset)
+    total = run(store, "budgets_count", window, **filters)
+    rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
     items = []
     for r in rows:
         b = r["budget"]
@@ -50,8 +51,8 @@ def budgets(
                 "ring_fenced": b.get("ring_fenced"),
                 "valid_from": b.get("valid_from"),
                 "valid_to": b.get("valid_to"),
-                "status": b.get("status"),
+                "status": b.get("status") or "in_force",
                 "evidence": ser.evidence(b),
             }
         )
-    return {"items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}
+    return {"window": window.describe(), "items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}

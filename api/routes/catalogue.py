@@ -14,6 +14,14 @@ from nhskg.queries.catalogue import run as run_named
 
 router = APIRouter(tags=["queries"])
 
+# What a windowed query takes besides its own parameters (see queries/catalogue.py).
+WINDOW_PARAMS_DOC = [
+    {"name": "as_of", "type": "date", "optional": True, "description": "one day, ISO YYYY-MM-DD"},
+    {"name": "from", "type": "date", "optional": True, "description": "start of a half-open period [from, to)"},
+    {"name": "to", "type": "date", "optional": True, "description": "end of the period, exclusive"},
+    {"name": "status", "type": "string", "optional": True, "description": "comma list of statuses, or any (default in_force)"},
+]
+
 
 @router.get("/queries", response_model=m.QueryCatalogue)
 def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
@@ -23,7 +31,8 @@ def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
             {
                 "name": q.name,
                 "description": q.description,
-                "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params],
+                "parameters": [{"name": p.name, "type": p.type, "optional": p.optional, "description": p.description} for p in q.params]
+                + (WINDOW_PARAMS_DOC if q.windowed else []),
                 "example": q.example,
             }
             for q in load_catalogue()

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Path, Query
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import AsOf, as_of_value, briefs, check_label, require_entity, run, valid_on
+from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, holds_in, require_entity, run
+from nhskg.queries.answers import accountable_for, statute_for_step
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
@@ -20,23 +21,26 @@ EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:
 @router.get("/entities", response_model=m.EntityList, responses={422: {"description": "bad parameter (malformed as_of, unknown label, limit over the cap)"}})
 def search_entities(
     store: Annotated[GraphStore, Depends(get_store)],
+    window: DirectoryWindow,
     q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id", max_length=200)] = None,
-    label: Annotated[str | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
-    as_of: Annotated[
-        str | None,
-        Query(description="only entities valid on this ISO date. Unlike the landscape endpoints, omitting it means *any date* (so abolished bodies such as PCTs can be found)."),
-    ] = None,
+    label: Annotated[m.LabelName | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
     limit: Annotated[int, Query(ge=1, le=m.ENTITY_LIMIT_MAX, description=f"page size (max {m.ENTITY_LIMIT_MAX})")] = m.ENTITY_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
 ):
-    """Find entities by name or alias (case-insensitive substring), optionally by label and date."""
+    """Find entities by name or alias (case-insensitive substring), optionally by label, date or period.
+
+    Unlike the landscape endpoints, no date means *any date* and every status
+    (a directory: abolished bodies such as PCTs and 2010 proposals can be
+    found; each item says its status). With as_of or from/to, only entities
+    holding then (in_force unless `status` says otherwise)."""
     if label is not None:
         check_label(label)
-    filters = {"q": q or None, "label": label, "as_of": as_of}
-    total = run(store, "entity_search_count", **filters)
-    items = run(store, "entity_search", **filters, limit=limit, offset=offset)
+    filters = {"q": q or None, "label": label}
+    total = run(store, "entity_search_count", window, **filters)
+    items = run(store, "entity_search", window, **filters, limit=limit, offset=offset)
     return {
-        "items": [{**ser.brief(r)} for r in items],
+        "window": window.describe(),
+        "items": [{**ser.brief(r), "status": r.get("status") or "in_force"} for r in items],
         "total": int(total[0]["total"]) if total else 0,
         "limit": limit,
         "offset": offset,
@@ -68,7 +72,7 @@ def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
 
 
 @router.get("/entities/{id}/accountability", response_model=m.Accountability, responses={404: {"description": "no entity with that id"}})
-def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], as_of: AsOf = None):
+def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], window: LandscapeWindow):
     """Every chain of ACCOUNTABLE_TO from the entity up to a body that answers to no one, as of the date.
 
     Works for a type (type:icb) and for a body that is an instance of one
@@ -77,13 +81,13 @@ def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)
     a chain is valid on as_of; chains are capped at 8 steps. An entity that
     answers to no one (or does not exist on as_of) has `chains: []`.
     """
-    date = as_of_value(as_of)
     row = require_entity(store, id)
-    chains = run(store, "accountability_chains", id=id, as_of=date)
+    chains = run(store, "accountability_chains", window, id=id)
     return {
         "entity": ser.node(row["properties"], row["labels"]),
-        "as_of": date,
-        "valid_on_date": valid_on(row["properties"], date),
+        "as_of": window.as_of,
+        "window": window.describe(),
+        "valid_on_date": holds_in(row["properties"], window),
         "chains": [
             {"nodes": [ser.node(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
             for c in chains
@@ -101,8 +105,8 @@ def delegation_record(d: dict[str, Any], via_type: str | None, names: dict[str, 
         "to": ser.brief_or_id(names, d.get("to")),
         "services": [ser.brief_or_id(names, s) for s in d.get("services") or []],
         "power": ser.brief_or_id(names, d.get("power")),
-        "accountability_retained_by": ser.brief_or_id(names, d.get("accountability_retained_by") or d.get("by")),
-        "accountability_stated": bool(d.get("accountability_retained_by")),
+        "accountability_retained_by": ser.brief_or_id(names, accountable_for(d)[0]),
+        "accountability_stated": accountable_for(d)[1],
         "status": d.get("status"),
         "valid_from": d.get("valid_from"),
         "valid_to": d.get("valid_to"),
@@ -120,48 +124,31 @@ def delegation_ids(d: dict[str, Any]) -> set[str | None]:
 def delegations(
     id: EntityId,
     store: Annotated[GraphStore, Depends(get_store)],
+    window: LandscapeWindow,
     direction: Annotated[Literal["out", "in"], Query(description="out: delegations the entity makes; in: delegations it receives")] = "out",
-    as_of: AsOf = None,
 ):
     """Delegation records the entity makes (out) or receives (in), valid on the date.
 
     A body that is an INSTANCE_OF a type also sees the type's delegations
-    (`via_type` names the type). `status` (in_force / planned / delayed) is
-    reported, not filtered. `accountability_retained_by` defaults to the
-    delegator when the record does not name anyone (`accountability_stated: false`).
+    (`via_type` names the type). Only in_force delegations unless `status`
+    asks for others (a planned or delayed delegation is not in effect).
+    `accountability_retained_by` defaults to the delegator when the record
+    does not name anyone (`accountability_stated: false`).
     """
-    date = as_of_value(as_of)
     entity = require_entity(store, id)
-    rows = run(store, "delegations_out" if direction == "out" else "delegations_in", id=id, as_of=date)
+    rows = run(store, "delegations_out" if direction == "out" else "delegations_in", window, id=id)
     names = briefs(store, set().union(*(delegation_ids(r["delegation"]) for r in rows)) if rows else set())
     return {
         "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
         "direction": direction,
-        "as_of": date,
+        "as_of": window.as_of,
+        "window": window.describe(),
         "items": [delegation_record(r["delegation"], r.get("via_type"), names) for r in rows],
     }
 
 
-def _statute_for(step: dict[str, Any], links: dict[str, list[dict[str, Any]]], names: dict[str, dict[str, Any]]) -> tuple[dict[str, Any] | None, str | None]:
-    """The statute behind a succession step: stated on the relationship, else
-    inferred from what abolished the predecessor or established the successor."""
-    if step.get("statute"):
-        return ser.brief_or_id(names, step["statute"]), "stated"
-    abolished = [l for l in links.get(step["from"], []) if l["relationship"]["type"] == "ABOLISHED_BY" and _is_statute(l)]
-    established = [l for l in links.get(step["to"], []) if l["relationship"]["type"] == "ESTABLISHED_BY" and _is_statute(l)]
-    both = [l for l in abolished if l["statute"]["id"] in {e["statute"]["id"] for e in established}]
-    for chosen, basis in ((both, "abolished_by"), (abolished, "abolished_by"), (established, "established_by")):
-        if chosen:
-            return chosen[0]["statute"], basis
-    return None, None
-
-
-def _is_statute(link: dict[str, Any]) -> bool:
-    return bool({"Statute", "StatuteSection"} & set(link["statute"].get("labels") or []))
-
-
 @router.get("/entities/{id}/history", response_model=m.History, responses={404: {"description": "no entity with that id"}})
-def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
+def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], window: AllTimeWindow):
     """What the entity replaced and what replaced it, transitively (SUCCEEDED_BY and RENAMED_TO, up to 8 steps, all dates).
 
     Each step carries its date (valid_from of the relationship), the statute
@@ -171,13 +158,14 @@ def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
     its shortest chain.
     """
     entity = require_entity(store, id)
-    raw = {"predecessors": run(store, "entity_history_predecessors", id=id), "successors": run(store, "entity_history_successors", id=id)}
+    raw = {"predecessors": run(store, "entity_history_predecessors", window, id=id), "successors": run(store, "entity_history_successors", window, id=id)}
     step_ids = {id} | {x for rows in raw.values() for r in rows for s in r["steps"] for x in (s["from"], s["to"])}
     links: dict[str, list[dict[str, Any]]] = {}
-    for r in run(store, "entity_statutes", ids=sorted(step_ids)):
+    for r in run(store, "entity_statutes", window, ids=sorted(step_ids)):
         links.setdefault(r["id"], []).append({"statute": ser.brief(r["statute"]), "relationship": ser.relationship(r["relationship"])})
-    names = briefs(store, {s.get("statute") for rows in raw.values() for r in rows for s in r["steps"]})
-    out: dict[str, Any] = {"entity": ser.brief({**entity["properties"], "labels": entity["labels"]})}
+    inferred = {s["id"]: statute_for_step(s, links) for rows in raw.values() for r in rows for s in r["steps"]}
+    names = briefs(store, {sid for sid, _ in inferred.values()})
+    out: dict[str, Any] = {"entity": ser.brief({**entity["properties"], "labels": entity["labels"]}), "window": window.describe()}
     for key, rows in raw.items():
         seen: set[str] = set()
         items = []
@@ -187,8 +175,8 @@ def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
             seen.add(r["node"]["id"])
             steps = []
             for s in r["steps"]:
-                statute, basis = _statute_for(s, links, names)
-                steps.append({**ser.relationship(s), "date": s.get("valid_from"), "statute": statute, "statute_basis": basis})
+                statute_id, basis = inferred[s["id"]]
+                steps.append({**ser.relationship(s), "date": s.get("date") or s.get("valid_from"), "statute": ser.brief_or_id(names, statute_id), "statute_basis": basis})
             items.append({"node": ser.node(r["node"]), "distance": int(r["distance"]), "steps": steps})
         out[key] = items
     own = links.get(id, [])

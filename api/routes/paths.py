@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import AsOf, as_of_value, briefs, require_entity, run
+from nhskg.api.routes._common import LandscapeWindow, briefs, require_entity, run
+from nhskg.queries.answers import accountable_for
 from nhskg.graph import GraphStore
 from nhskg.core.errors import UserError
 
@@ -21,45 +22,47 @@ NodeParam = Annotated[str | None, Query(max_length=200)]
 @router.get(
     "/paths/delegation",
     response_model=m.DelegationPaths,
-    responses={404: {"description": "from, to or service names an unknown id"}, 422: {"description": "none of from/to/service given, or a malformed as_of"}},
+    responses={404: {"description": "delegator, delegate or service names an unknown id"}, 422: {"description": "none of delegator/delegate/service given, or a malformed date"}},
 )
 def delegation_paths(
     store: Annotated[GraphStore, Depends(get_store)],
-    from_: Annotated[str | None, Query(alias="from", max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
-    to: Annotated[str | None, Query(max_length=200, description="the body that carries the function out; a body matches delegations made to its type")] = None,
+    window: LandscapeWindow,
+    delegator: Annotated[str | None, Query(max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
+    delegate: Annotated[str | None, Query(max_length=200, description="the body that carries the function out; a body matches delegations made to its type")] = None,
     service: Annotated[str | None, Query(max_length=200, description="the service the function concerns; a delegation covers it if it names the service or one of its PART_OF ancestors")] = None,
-    as_of: AsOf = None,
 ):
     """Chains of delegations (DELEGATES_TO, derived from Delegation records) valid on the date.
 
-    At least one of `from`, `to`, `service` is required. An end left open is
-    maximal: without `from` a chain starts at a body that receives no
-    (covering) delegation; without `to` it ends at one that passes none on.
+    At least one of `delegator`, `delegate`, `service` is required. An end
+    left open is maximal: without `delegator` a chain starts at a body that
+    receives no (covering) delegation; without `delegate` it ends at one that
+    passes none on. `from` and `to` are a period, as on every landscape endpoint.
     Every step names the delegation record, what it covers, the power, and
     who stays accountable (`accountability_retained_by` of the record, else
     the delegator: delegation does not move accountability). Up to 6 steps
-    per chain and 200 chains.
+    per chain and 200 chains (`truncated` says when there were more).
     """
-    if not (from_ or to or service):
-        raise UserError("give at least one of from, to, service")
-    date = as_of_value(as_of)
-    for value in (from_, to, service):
+    if not (delegator or delegate or service):
+        raise UserError("give at least one of delegator, delegate, service (from and to are the start and end of a period)")
+    for value in (delegator, delegate, service):
         if value:
             require_entity(store, value)
-    rows = run(store, "delegation_paths", **{"from": from_, "to": to, "service": service, "as_of": date})
+    rows = run(store, "delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=m.DELEGATION_PATHS_MAX + 1)
+    truncated = len(rows) > m.DELEGATION_PATHS_MAX
+    rows = rows[: m.DELEGATION_PATHS_MAX]
     ids: set[str | None] = set()
     for r in rows:
         for rel in r["relationships"]:
             ids |= {rel.get("delegation_id"), rel.get("power"), rel.get("accountability_retained_by"), rel["from"], *(rel.get("services") or [])}
     names = briefs(store, ids)
-    return {"as_of": date, "paths": [_path(r, names) for r in rows]}
+    return {"as_of": window.as_of, "window": window.describe(), "truncated": truncated, "paths": [_path(r, names) for r in rows]}
 
 
 def _path(row: dict[str, Any], names: dict[str, dict[str, Any]]) -> dict[str, Any]:
     nodes = [ser.node(n) for n in row["nodes"]]
     steps = []
     for rel in row["relationships"]:
-        accountable = rel.get("accountability_retained_by") or rel["from"]
+        accountable, stated = accountable_for(rel)
         steps.append(
             {
                 "from": rel["from"],
@@ -68,7 +71,7 @@ def _path(row: dict[str, Any], names: dict[str, dict[str, Any]]) -> dict[str, An
                 "services": [ser.brief_or_id(names, s) for s in rel.get("services") or []],
                 "power": ser.brief_or_id(names, rel.get("power")),
                 "accountable": ser.brief_or_id(names, accountable),
-                "accountability_stated": bool(rel.get("accountability_retained_by")),
+                "accountability_stated": stated,
                 "status": rel.get("status"),
                 "valid_from": rel.get("valid_from"),
                 "valid_to": rel.get("valid_to"),

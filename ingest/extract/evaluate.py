@@ -29,12 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from nhskg.core.vocabulary import vocabulary
 from nhskg.ingest.extract.gazetteer import build_gazetteer
 from nhskg.ingest.extract.output import entity_ref
 from nhskg.ingest.extract.pipeline import Extraction, extract_file
+from nhskg.ingest.extract.relations import ANY
 from nhskg.ingest.kb import DEFAULT_CORPUS_DIR, KnowledgeBase, normalise_text
 
-ENTITY_LABELS = ("Organisation", "OrganisationType", "Statute", "StatuteSection", "Policy", "Service", "Arrangement", "Area")
+ENTITY_LABELS = tuple(name for name, spec in vocabulary().labels.items() if spec.record is None and name in ANY)
 
 
 @dataclass

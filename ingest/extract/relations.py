@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nhskg.core.vocabulary import vocabulary
+
 from nhskg.ingest.extract.mentions import Mention, fold
 from nhskg.ingest.extract.sentences import Sentence
 from nhskg.ingest.extract.values import DateMention
@@ -37,11 +39,14 @@ def gap(n: int) -> str:
     return rf"(?:{NEG}[^⟦⟧;:?!]){{0,{n}}}?"
 
 
+# The labels extraction can find mentions of: every entity label the
+# vocabulary declares that is not a record of its own (budgets, delegations,
+# counts and sources are records, not mentions).
+ANY = frozenset(name for name, spec in vocabulary().labels.items() if spec.record is None)
 ORGS = frozenset({"Organisation", "OrganisationType"})
 BODIES = ORGS | {"Arrangement"}
 SERVICES = frozenset({"Service"})
 INSTRUMENTS = frozenset({"Statute", "StatuteSection", "Policy"})
-ANY = frozenset({"Organisation", "OrganisationType", "Service", "Statute", "StatuteSection", "Policy", "Arrangement", "Area"})
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,9 @@ class Rule:
 
 def _rule(name: str, type_: str, rx: str, from_group: str, from_labels: frozenset[str], to_labels: frozenset[str],
           confidence: float = 0.8) -> Rule:
-    return Rule(name, type_, re.compile(rx, re.I), from_group, from_labels, to_labels, confidence)
+    # A rule never proposes what the vocabulary does not allow the type to connect.
+    spec = vocabulary().relationships[type_]
+    return Rule(name, type_, re.compile(rx, re.I), from_group, from_labels & set(spec.from_labels), to_labels & set(spec.to_labels), confidence)
 
 
 _BE = r"(?:is|are|was|were|be|been|being|has been|have been|had been|will be|would be)"

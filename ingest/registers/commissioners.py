@@ -178,7 +178,7 @@ def _ccg_part_of(g: RegisterGraph, ctx: Context, code: str, sid: str, start: str
     item = evidence(r, code)
     if not g.bodies[sid].evidence or g.bodies[sid].evidence[-1].source_id != item.source_id:
         g.cite(sid, item)
-    g.link("PART_OF", ods_id(code), sid, period[0], period[1], [item], basis="register lookup by year")
+    g.link("PART_OF", ods_id(code), sid, period[0], period[1], [item], link_basis="register lookup by year")
     span = spans.setdefault(sid, [start, end])
     span[0], span[1] = min(span[0], start), max(span[1], end)
 

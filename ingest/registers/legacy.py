@@ -48,7 +48,7 @@ def load_pcts_and_shas(g: RegisterGraph, ctx: Context) -> None:
             g.ons(s.id, r.get("SHA12CD"), start)
             g.cite(s.id, evidence(r, sha))
             shas.add(sha)
-        g.link("PART_OF", p.id, s.id, start, end, [evidence(r, code)], basis="register lookup by year")
+        g.link("PART_OF", p.id, s.id, start, end, [evidence(r, code)], link_basis="register lookup by year")
     _mergers(g, ctx, pcts, shas)
     for code in shas:
         g.link("INSTANCE_OF", ods_id(code), "type:sha", g.bodies[ods_id(code)].props.get("valid_from"), PCT_SHA_END, g.bodies[ods_id(code)].evidence[:1])

@@ -39,7 +39,7 @@ def load_trusts(g: RegisterGraph, ctx: Context) -> None:
         if icb in ctx.icb_valid:
             period = clip(opened, end, *ctx.icb_valid[icb])
             if period:
-                g.link("WITHIN_AREA_OF", b.id, ods_id(icb), period[0], period[1], [item], basis="ODS etr high level health geography (field 4)")
+                g.link("WITHIN_AREA_OF", b.id, ods_id(icb), period[0], period[1], [item], link_basis="ODS etr high level health geography (field 4)")
 
 
 def load_local_authorities(g: RegisterGraph, ctx: Context) -> None:

@@ -112,7 +112,7 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
             ctx.notes.append(f"{r.file.name} line {r.line}: region {region_ons} has no ODS code; link skipped")
         ccg = ccg_by_ons.get(r.get("CCG13CD"))
         if ccg and ccg in ctx.ccg_valid:
-            g.link("PART_OF", ods_id(ccg), tid, start, end, [evidence(r, r.get("CCG13CD"))], basis="register lookup by year")
+            g.link("PART_OF", ods_id(ccg), tid, start, end, [evidence(r, r.get("CCG13CD"))], link_basis="register lookup by year")
 
 
 def load_local_office_members(g: RegisterGraph, ctx: Context) -> None:
@@ -130,7 +130,7 @@ def load_local_office_members(g: RegisterGraph, ctx: Context) -> None:
             if ccg in ctx.ccg_valid:
                 period = clip(start, end, *ctx.ccg_valid[ccg])
                 if period:
-                    g.link("PART_OF", ods_id(ccg), office, period[0], period[1], [evidence(r, ccg)], basis="register lookup by year")
+                    g.link("PART_OF", ods_id(ccg), office, period[0], period[1], [evidence(r, ccg)], link_basis="register lookup by year")
             else:
                 ctx.notes.append(f"{r.file.name} line {r.line}: CCG {ccg} not found; skipped")
 
