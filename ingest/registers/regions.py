@@ -106,7 +106,7 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
         region = ctx.region_ons_to_ods.get(region_ons)
         if region:
             g.ons(ods_id(region), region_ons, start)
-            # No `basis` here: for London and Wessex the link joins the eauth one.
+            # No `link_basis` here: for London and Wessex the link joins the eauth one.
             g.link("PART_OF", tid, ods_id(region), start, end, [evidence(r, r.get("NHSAT13CD"))])
         else:
             ctx.notes.append(f"{r.file.name} line {r.line}: region {region_ons} has no ODS code; link skipped")
