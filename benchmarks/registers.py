@@ -15,6 +15,8 @@ import argparse
 import os
 import platform
 import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -89,6 +91,18 @@ def measure() -> dict:
     }
 
 
+def cli_ingest_seconds(runs: int = 3) -> list[float]:
+    """The real command, `nhskg ingest` into a fresh data directory, as it reports itself."""
+    nhskg = str(Path(sys.executable).with_name("nhskg"))
+    out = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            done = subprocess.run([nhskg, "--data-dir", str(Path(tmp) / "data"), "ingest"], capture_output=True, text=True, check=True)
+            # "ingested N nodes and M relationships (K derived) into falkordb in 8.70s"
+            out.append(float(done.stdout.strip().rsplit(" in ", 1)[1].rstrip("s")))
+    return out
+
+
 def section(m: dict) -> str:
     server = f"{m['server_peak_mib']:.0f} MiB" if m["server_peak_mib"] else "not readable"
     return "\n".join(
@@ -116,6 +130,7 @@ def section(m: dict) -> str:
             f"| of which the register layer (s) | {m['registers_s']:.2f} |",
             f"| load into FalkorDB, atomic replace (s) | {m['load_s']:.2f} |",
             f"| total ingest (s); target under {TARGET_S:.0f} s | {m['total_s']:.2f} ({'met' if m['total_s'] < TARGET_S else 'NOT met'}) |",
+            f"| `nhskg ingest` (the command, fresh data directory), median of {len(m['cli_s'])} (s) | {statistics.median(m['cli_s']):.2f} (runs: {', '.join(f'{x:.2f}' for x in m['cli_s'])}) |",
             f"| peak memory, Python process | {m['python_peak_mib']:.0f} MiB |",
             f"| peak memory, FalkorDB server | {server} |",
             "",
@@ -139,11 +154,13 @@ def main() -> int:
     parser.add_argument("--write", type=Path, help="replace the Registers section of this file (benchmarks/RESULTS.md)")
     args = parser.parse_args()
     m = measure()
+    m["cli_s"] = cli_ingest_seconds()
+    m["load_average"] = os.getloadavg()[0]
     text = section(m)
     print(text)
     if args.write:
         write_section(args.write, text)
-    return 0 if m["total_s"] < TARGET_S else 1
+    return 0 if statistics.median(m["cli_s"]) < TARGET_S else 1
 
 
 if __name__ == "__main__":
