@@ -145,7 +145,7 @@ def _join(intervals: list[tuple[str | None, str | None, list[EvidenceItem]]]) ->
 
 
 def names_over_time(b: Body) -> tuple[str, list[str], list[str]]:
-    """(latest name, earlier names, history lines "from <date>: <name>")."""
+    """(latest name, earlier names, history lines "<date attested>: <name>")."""
     seen: list[tuple[str, str]] = []
     for attested, name in sorted(b.names, key=lambda n: n[0]):
         if seen and seen[-1][1].casefold() == name.casefold():
@@ -158,7 +158,7 @@ def names_over_time(b: Body) -> tuple[str, list[str], list[str]]:
     # vs ONS mixed case) should not hide the readable form.
     readable = [n for _, n in sorted(b.names, key=lambda n: n[0]) if n.casefold() == latest.casefold() and not n.isupper()]
     name = readable[-1] if readable else latest
-    earlier = list(dict.fromkeys(n for _, n in seen if n.casefold() != name.casefold() or n != name))
+    earlier = list(dict.fromkeys(n for _, n in seen if n.casefold() != name.casefold()))
     history = [f"{d}: {n}" for d, n in seen]
     return name, earlier, history
 
