@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from nhskg.api.deps import StoreHolder
-from nhskg.api.routes import register_routes
+from nhskg.api.routes import browser_kit, explore, register_routes
 from nhskg.graph import GraphStore
 from nhskg.core.settings import Settings
 from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
@@ -69,4 +69,5 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
 
     register_routes(app)
+    for router in (explore.router, browser_kit.router): app.include_router(router)  # the explorer page and the Neo4j Browser kit
     return app

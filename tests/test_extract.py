@@ -322,6 +322,8 @@ def test_candidates_validate_and_only_accepted_load(tmp_path, capsys):
     data = yaml.safe_load(path.read_text())
     target = next(r for r in data["relations"] if r["type"] == "ACCOUNTABLE_TO")
     target["review"] = "accepted"
+    # Accepting means the reviewer dates it: a loaded fact needs a date or a reason.
+    target.setdefault("valid_from", "2022-07-01")
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     loaded = load_knowledge_base([KB_DIR, out])
     assert [(r.type, r.from_, r.to) for r in loaded.relations] == [("ACCOUNTABLE_TO", "type:icb", "org:nhs-england")]

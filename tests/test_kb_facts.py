@@ -69,14 +69,16 @@ def test_what_succeeded_ccgs_and_when(ask) -> None:
     assert {"id": "type:ccg", "date": "2013-04-01"} in rows
 
 
-def test_nhs_commissioning_board_finds_nhs_england(ask) -> None:
+def test_nhs_commissioning_board_finds_the_board_renamed_nhs_england(ask) -> None:
     rows = ask(
         "MATCH (n:Entity) WHERE any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($q)) OR toLower(n.name) = toLower($q) RETURN n.id AS id",
         q="NHS Commissioning Board",
     )
-    assert "org:nhs-england" in {r["id"] for r in rows}
-    renamed = ask("MATCH (:Entity {id: 'org:nhs-commissioning-board'})-[:RENAMED_TO]->(n) RETURN n.id AS id")
-    assert renamed == [{"id": "org:nhs-england"}]
+    # One legal body, two names: the alias lives on the board's node only, and
+    # the renaming leads to NHS England.
+    assert {r["id"] for r in rows} == {"org:nhs-commissioning-board"}
+    renamed = ask("MATCH (:Entity {id: 'org:nhs-commissioning-board'})-[r:RENAMED_TO]->(n) RETURN n.id AS id, r.valid_from AS day")
+    assert renamed == [{"id": "org:nhs-england", "day": "2022-07-01"}]
 
 
 def test_ccg_budget_2017_18(ask) -> None:
@@ -99,9 +101,11 @@ def test_what_nhs_england_delegated_to_icbs_and_when(ask) -> None:
     pod = by_id["delegation:nhse-pod-to-icbs"]
     assert pod["date"] == "2023-04-01" and pod["status"] == "in_force"
     assert {"service:dental-services", "service:pharmaceutical-services", "service:general-ophthalmic-services"} <= set(pod["services"])
-    specialised = [r for r in rows if "service:specialised-services" in r["services"] or any("specialised" in s for s in r["services"])]
-    assert specialised and all(r["status"] in ("delayed", "planned") for r in specialised)
-    assert any(r["date"] == "2024-04-01" for r in specialised)
+    specialised = {r["id"]: r for r in rows if any("specialised" in s for s in r["services"])}
+    # The July 2023 plan is kept but superseded; all ICBs have the delegation from April 2025.
+    assert specialised["delegation:nhse-specialised-services-to-icbs"]["status"] == "superseded"
+    national = specialised["delegation:nhse-specialised-services-to-icbs-2025"]
+    assert national["date"] == "2025-04-01" and national["status"] == "in_force"
 
 
 def test_delegation_does_not_move_accountability(ask) -> None:
@@ -110,23 +114,19 @@ def test_delegation_does_not_move_accountability(ask) -> None:
     assert any(r["accountable"] == "type:icb" and r["by"] == "type:icb" for r in rows)
 
 
-def test_regional_teams_four_in_2018_and_seven_in_2023_both_kept(ask) -> None:
+def test_regional_teams_four_kept_as_disputed_and_seven_from_2019(ask) -> None:
     rows = ask(
         "MATCH (c:Count)-[:COUNT_OF]->(:Entity {id: 'type:nhse-regional-team'}) "
-        "RETURN c.value AS value, c.valid_from AS valid_from, c.valid_to AS valid_to, c.source_ids AS sources"
+        "RETURN c.value AS value, c.status AS status, c.valid_from AS valid_from, c.source_ids AS sources"
     )
     values = {r["value"]: r for r in rows}
     assert set(values) >= {4, 7}
-    assert values[4]["sources"] == ["source:kingsfund-2017"] and values[7]["sources"] == ["source:kingsfund-2023"]
-    as_of = ask(
-        f"MATCH (c:Count)-[:COUNT_OF]->(:Entity {{id: 'type:nhse-regional-team'}}) WHERE {VALID.format(x='c')} RETURN c.value AS value",
-        as_of="2024-01-01",
-    )
-    assert as_of == [{"value": 7}]
-    assert ask(
-        f"MATCH (c:Count)-[:COUNT_OF]->(:Entity {{id: 'type:nhse-regional-team'}}) WHERE {VALID.format(x='c')} RETURN c.value AS value",
-        as_of="2018-06-01",
-    ) == [{"value": 4}]
+    assert values[4]["sources"] == ["source:kingsfund-2017"] and values[4]["status"] == "disputed"
+    assert values[7]["status"] == "in_force" and values[7]["valid_from"] == "2019-04-01"
+    assert "source:kingsfund-2023" in values[7]["sources"]
+    in_force = f"MATCH (c:Count)-[:COUNT_OF]->(:Entity {{id: 'type:nhse-regional-team'}}) WHERE {VALID.format(x='c')} AND c.status = 'in_force' RETURN c.value AS value"
+    assert ask(in_force, as_of="2024-01-01") == [{"value": 7}]
+    assert ask(in_force, as_of="2018-06-01") == []
 
 
 @pytest.mark.parametrize(("type_id", "value"), [("type:ccg", 211), ("type:ics", 42), ("type:csu", 4)])

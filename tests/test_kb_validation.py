@@ -58,6 +58,7 @@ def test_unknown_id_is_reported_with_file_and_line(tmp_path: Path) -> None:
           - type: ACCOUNTABLE_TO
             from: type:icb
             to: org:no-such-body
+            valid_from: 2022-07-01
             evidence:
               - source: source:kingsfund-2023
                 quote: "{GOOD_QUOTE}"
@@ -74,6 +75,7 @@ def test_missing_evidence_is_refused(tmp_path: Path) -> None:
           - type: ACCOUNTABLE_TO
             from: type:icb
             to: org:nhs-england
+            valid_from: 2022-07-01
         """,
     )
     [problem] = problems_for(path)
@@ -88,13 +90,14 @@ def test_quote_not_in_document_names_file_fact_and_quote(tmp_path: Path) -> None
           - type: ACCOUNTABLE_TO
             from: type:icb
             to: org:nhs-england
+            valid_from: 2022-07-01
             evidence:
               - source: source:kingsfund-2023
                 quote: "ICBs answer to the Treasury for everything."
         """,
     )
     [problem] = problems_for(path)
-    assert f"{path}:6:" in problem
+    assert f"{path}:7:" in problem
     assert "relation ACCOUNTABLE_TO type:icb -> org:nhs-england" in problem
     assert "quote not found in source:kingsfund-2023 (004_8e1c41f1e03ebadd.txt)" in problem
     assert "ICBs answer to the Treasury" in problem
@@ -156,6 +159,7 @@ def test_duplicate_id_names_both_places(tmp_path: Path) -> None:
           - id: type:icb
             label: OrganisationType
             name: integrated care board again
+            valid_from: 2022-07-01
             evidence:
               - source: source:kingsfund-2023
                 quote: "{GOOD_QUOTE}"

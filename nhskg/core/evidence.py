@@ -63,6 +63,24 @@ def unpack(props: Mapping[str, Any]) -> list[EvidenceItem]:
 
 
 def merge(*props: Mapping[str, Any]) -> dict[str, Any]:
-    """The evidence of several facts, once each: what a derived fact rests on."""
-    items = [item for p in props for item in unpack(p)]
-    return pack(items, external=any(bool(p.get("external")) for p in props))
+    """The evidence of several facts, once each: what a derived fact rests on.
+
+    Works on the stored lists directly: derivation calls it once per derived
+    edge, hundreds of thousands of times on a national graph."""
+    seen: dict[tuple[str, str, str, str], None] = {}
+    for p in props:
+        texts = p.get("evidence") or ()
+        sources = p.get("evidence_sources") or ()
+        kinds = p.get("evidence_kinds") or ()
+        locators = p.get("evidence_locators") or ()
+        for i in range(min(len(texts), len(sources))):
+            seen[(sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")] = None
+    keys = list(seen)
+    return {
+        "evidence": [k[1] for k in keys],
+        "evidence_sources": [k[0] for k in keys],
+        "evidence_kinds": [k[2] for k in keys],
+        "evidence_locators": [k[3] for k in keys],
+        "source_ids": list(dict.fromkeys(k[0] for k in keys)),
+        "external": any(bool(p.get("external")) for p in props),
+    }
