@@ -68,7 +68,6 @@ def source_node(f: RegisterFile) -> NodeRow:
         "document": f.name,
         "sha256": sha256(f.full_path),
         "derived_file": f.derived or None,
-        "external": True,
         "note": side.get("notes", ""),
     }
     return NodeRow(f.source_id, ("Source",), {k: v for k, v in props.items() if v not in ("", None)})
