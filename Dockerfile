@@ -1,6 +1,11 @@
 # nhskg API image. Used by docker-compose.yml (with Neo4j), and usable on its
 # own with the embedded FalkorDB engine:
-#   docker build -t nhskg . && docker run -p 8000:8000 nhskg
+#   docker build -t nhskg . && docker run --init -p 8000:8000 -v nhskg-data:/home/nhskg/.local/share/nhskg nhskg
+#
+# On start, `nhskg serve` rebuilds the graph when it is empty or was built from
+# other data than this image ships (the graph records a content hash of its
+# knowledge base, corpus and registers), so a new image never serves a stale
+# graph from an old volume. See docs/operations.md.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,4 +32,13 @@ WORKDIR /home/nhskg
 
 EXPOSE 8000
 
+# docker stop sends SIGTERM: serve finishes the requests in flight, saves and
+# stops the engine, and exits 0 (well within docker's 10 s grace period).
+STOPSIGNAL SIGTERM
+# Ready = the engine answers and a graph is loaded (503 otherwise). The first
+# start builds the graph before it listens, hence the start period.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=4)"]
+
+# Exec form: nhskg is PID 1 and receives the signals itself.
 CMD ["nhskg", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -7,6 +7,7 @@ the problem; an engine that is down maps to 503.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,19 +16,25 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from nhskg.api.deps import StoreHolder
-from nhskg.api.routes import browser_kit, explore, register_routes
+from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
+from nhskg.api.limits import RequestLimits
+from nhskg.api.routes import register_routes
 from nhskg.graph import GraphStore
 from nhskg.core.settings import Settings
 from nhskg.core.errors import EngineUnavailable, NotFound, QueryError, UserError
+
+logger = logging.getLogger("nhskg.api")
 
 DESCRIPTION = """
 The reference knowledge graph of the NHS commissioning landscape in England:
 who commissions what, who is accountable to whom, which Act set it up, where
 the money sits and who delegated which function to whom, from the 1990
 internal market to the 2022 Act. Every relationship carries its time scope
-and the verbatim sentences (with their source) that support it; every
-landscape endpoint takes `as_of` (ISO date, default today).
+and the evidence (a verbatim quote, a cited source or a register row) that
+supports it. Every landscape endpoint takes `as_of` (one day, ISO date,
+default today) or `from` + `to` (a half-open period), and `status`
+(in_force unless asked); statements about all bodies of a type reach real
+bodies, proposals never do.
 """
 
 
@@ -41,8 +48,21 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         yield
         holder.close()
 
-    app = FastAPI(title="NHS commissioning knowledge graph", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    # /docs and /redoc are served offline by nhskg.api.routes.docs.
+    # redirect_slashes=False: an unknown path is a plain 404. Starlette's
+    # trailing-slash redirect builds its Location from the Host header, so a
+    # forged Host would be reflected into a redirect.
+    app = FastAPI(
+        title="NHS commissioning knowledge graph",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+    )
     app.state.holder = holder
+    app.add_middleware(RequestLimits)
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
@@ -50,7 +70,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(EngineUnavailable)
     async def unavailable(request: Request, exc: EngineUnavailable) -> JSONResponse:
-        return JSONResponse(status_code=503, content={"detail": str(exc)})
+        # Down or restarting: never a 4xx, and say when to come back.
+        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(QueryError)
     async def query_failed(request: Request, exc: QueryError) -> JSONResponse:
@@ -68,6 +89,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         parts = [f"{e['loc'][-1] if e.get('loc') else 'request'}: {e.get('msg', 'invalid')} (got {e.get('input')!r})" for e in errors]
         return JSONResponse(status_code=422, content={"detail": "; ".join(parts), "errors": jsonable_encoder(errors)})
 
-    register_routes(app)
-    for router in (explore.router, browser_kit.router): app.include_router(router)  # the explorer page and the Neo4j Browser kit
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+        # A bug: one line for the caller; the traceback goes to the server log.
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(status_code=500, content={"detail": f"internal error ({type(exc).__name__}); see the server log"})
+
+    register_routes(app)  # the API, the explorer page, the Neo4j Browser kit, the docs
     return app

@@ -78,7 +78,7 @@ def window_note(query: CatalogueQuery) -> str:
         when = f"[{start}, {end})"
     return (
         f"Windowed: `$from_date` / `$to_date` are the half-open period asked about (here {when}; one day D is "
-        f"[D, D+1)), `$statuses` the statuses answered with (here {', '.join(params['statuses'])})."
+        f"[D, D+1)), `$statuses` the statuses answered with (here {', '.join(params['statuses'])}), `$undated_too` whether records with no known start count (only when no date is asked)."
     )
 
 

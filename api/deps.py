@@ -8,7 +8,12 @@ import threading
 from fastapi import Request
 
 from nhskg.graph import GraphStore, open_store
+from nhskg.core.errors import EngineUnavailable, UserError
 from nhskg.core.settings import Settings
+
+# What a 503 tells a client to wait before retrying: an engine restart takes
+# well under a second, a restart with a snapshot to load a little more.
+RETRY_AFTER_S = 2
 
 
 class StoreHolder:
@@ -25,7 +30,14 @@ class StoreHolder:
     def get(self) -> GraphStore:
         with self._lock:
             if self._store is None:
-                self._store = open_store(self.settings)  # raises EngineUnavailable
+                try:
+                    self._store = open_store(self.settings)
+                except EngineUnavailable:
+                    raise
+                except UserError as exc:
+                    # Whatever stops the engine opening (an unwritable data
+                    # directory, a lock file), a request sees 503, not a 4xx.
+                    raise EngineUnavailable(f"the graph engine cannot be opened: {exc}") from None
             return self._store
 
     def close(self) -> None:

@@ -25,6 +25,11 @@ SUBGRAPH_EDGES_MAX = 5000
 SOURCE_FACTS_DEFAULT = 500
 SOURCE_FACTS_MAX = 2000
 QUERY_ROWS_MAX = 1000
+OFFSET_MAX = 100_000
+ACCOUNTABLE_LIMIT_DEFAULT = 500
+ACCOUNTABLE_LIMIT_MAX = 5000
+CHANGES_LIMIT_DEFAULT = 200
+CHANGES_LIMIT_MAX = 2000
 DELEGATION_PATHS_MAX = 200  # LIMIT inside queries/delegation_paths.cypher
 
 
@@ -33,6 +38,20 @@ _VOCAB = vocabulary()
 StatusName = Literal[tuple(_VOCAB.statuses)]  # type: ignore[valid-type]
 LabelName = Literal[tuple(sorted(_VOCAB.all_labels))]  # type: ignore[valid-type]
 RelTypeName = Literal[tuple(_VOCAB.relationships)]  # type: ignore[valid-type]
+
+
+class Suggestion(BaseModel):
+    id: str
+    name: str | None = None
+    labels: list[str] = []
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx/503 body: `detail` is one line naming the problem (and the parameter the user sent)."""
+
+    detail: str = Field(description="one line naming the problem", examples=["as_of must be an ISO date YYYY-MM-DD, got '2015' (a whole date is needed: e.g. 2015-01-01 for 2015)"])
+    errors: list[dict[str, Any]] | None = Field(None, description="FastAPI's structured checks, when they failed")
+    suggestions: list[Suggestion] | None = Field(None, description="on a 404 for an unknown id: the closest entities by id and name")
 
 
 class Open(BaseModel):
@@ -98,6 +117,11 @@ class Relationship(Open):
 # --- /entities -------------------------------------------------------------------
 
 
+class Codes(BaseModel):
+    ods: str | None = Field(None, description="NHS Organisation Data Service code, e.g. 09Y")
+    ons: str | None = Field(None, description="ONS GSS code, e.g. E38000246")
+
+
 class EntityItem(BaseModel):
     id: str
     name: str | None = None
@@ -105,6 +129,10 @@ class EntityItem(BaseModel):
     valid_from: str | None = None
     valid_to: str | None = None
     status: StatusName | None = None
+    codes: Codes
+    match: Literal["exact", "alias_or_code", "prefix", "contains", "similar"] | None = Field(
+        None, description="how the item matched q: exact name or id, exact alias or code, name starting with q, substring, or a similar name (typo tolerance)"
+    )
 
 
 class EntityList(BaseModel):
@@ -113,6 +141,7 @@ class EntityList(BaseModel):
     total: int = Field(description="how many match in all (before limit/offset)")
     limit: int
     offset: int
+    similar: bool = Field(False, description="true when nothing contained q and the items are the closest names instead")
 
 
 class SourceMeta(Open):
@@ -129,6 +158,7 @@ class EntityDetail(BaseModel):
     labels: list[str]
     properties: dict[str, Any] = Field(description="every stored property except the raw evidence lists")
     aliases: list[str]
+    codes: Codes = Field(description="register codes (null for a body with none)")
     evidence: list[Evidence]
     sources: list[SourceMeta] = Field(description="the documents this node's own evidence cites")
     neighbours: dict[str, int] = Field(description="relationship type -> count, both directions, all dates")
@@ -136,7 +166,7 @@ class EntityDetail(BaseModel):
 
 
 class Chain(BaseModel):
-    nodes: list[Node]
+    nodes: list[Brief | Node] = Field(description="briefs, or full records with expand=nodes")
     relationships: list[Relationship]
 
 
@@ -185,11 +215,11 @@ class DelegationStep(Open):
 
 
 class DelegationPath(BaseModel):
-    holder: Brief = Field(description="where the chain starts (the statutory holder when `from` is it)")
+    holder: Brief = Field(description="where the chain starts (the statutory holder when `delegator` is it)")
     carried_out_by: Brief = Field(description="where the chain ends")
     accountable: list[Brief] = Field(description="who stays accountable along the chain, in order, distinct")
     steps: list[DelegationStep]
-    nodes: list[Node]
+    nodes: list[Brief | Node] = Field(description="briefs, or full records with expand=nodes")
     relationships: list[Relationship]
 
 
@@ -201,7 +231,7 @@ class DelegationPaths(BaseModel):
 
 
 class Commissioner(Open):
-    commissioner: Node
+    commissioner: Brief | Node = Field(description="a brief, or the full record with expand=commissioner")
     basis: str | None = None
     valid_from: str | None = None
     valid_to: str | None = None
@@ -237,7 +267,7 @@ class HistoryStep(Open):
 
 
 class HistoryItem(BaseModel):
-    node: Node
+    node: Brief | Node = Field(description="a brief, or the full record with expand=node")
     distance: int
     steps: list[HistoryStep]
 
@@ -254,6 +284,83 @@ class History(BaseModel):
     successors: list[HistoryItem]
     established_by: list[StatuteLink]
     abolished_by: list[StatuteLink]
+
+
+class AccountableItem(BaseModel):
+    node: Brief
+    distance: int = Field(description="ACCOUNTABLE_TO steps from this body up to the entity")
+    via: list[Brief] = Field(description="the bodies in between, nearest this body first")
+
+
+class AccountableBodies(BaseModel):
+    entity: Brief
+    window: WindowEcho
+    items: list[AccountableItem]
+    total: int
+    limit: int
+    offset: int
+    truncated: bool = Field(False, description="true when there were more than 20000 chains to read and some bodies may be missing")
+
+
+class StatuteEffect(BaseModel):
+    effect: Literal["established", "abolished", "enabled", "delegation_under_power", "succession", "renamed", "conferred_commissioning", "set_out", "applies_to"]
+    entity: Brief = Field(description="what the Act acted on (for a succession or renaming, the body before; for conferred commissioning, the commissioner)")
+    other: Brief | None = Field(None, description="the body after a succession or renaming; the service of conferred commissioning")
+    date: str | None = Field(None, description="when it took effect (an event's day, or the start of a state)")
+    valid_to: str | None = Field(None, description="when a state ended (null for events and what still holds)")
+    status: StatusName
+    through: str | None = Field(None, description="the section of the Act, when the fact names a section")
+    relationship_id: str
+    evidence: list[Evidence]
+
+
+class StatuteEffects(BaseModel):
+    statute: Brief
+    window: WindowEcho
+    items: list[StatuteEffect]
+    total: int
+
+
+ChangeKind = Literal[
+    "established", "abolished", "merged", "succeeded", "renamed", "delegation",
+    "commissioning_moved", "commissioning_started", "commissioning_ended", "announced", "enacted",
+]
+
+
+class ChangeItem(BaseModel):
+    date: str = Field(description="the day of the change (ISO); for abolished, the first day the body no longer exists")
+    kind: ChangeKind
+    entities: list[Brief] = Field(description="the entities involved, subject first (see the endpoint's description)")
+    description: str
+    status: StatusName = Field(description="the weakest status of the facts behind the change")
+    evidence: list[Evidence]
+
+
+class Changes(BaseModel):
+    window: WindowEcho
+    items: list[ChangeItem]
+    total: int
+    limit: int
+    offset: int
+
+
+class TimelineItem(BaseModel):
+    from_: str | None = Field(alias="from", description="first day (null: unbounded)")
+    to: str | None = Field(description="first day no longer (null: still so)")
+    commissioner: Brief | Node
+    basis: str | None = None
+    status: StatusName
+    from_parent: Brief | None = Field(None, description="the ancestor service whose commissioner answers for this one in the interval")
+    relationship_id: str
+    derived: bool = False
+    delegation_id: str | None = None
+    evidence: list[Evidence]
+
+
+class ServiceTimeline(BaseModel):
+    service: Brief
+    window: WindowEcho
+    items: list[TimelineItem]
 
 
 # --- /budgets ----------------------------------------------------------------------

@@ -77,6 +77,11 @@ def brief(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+def codes(props: Mapping[str, Any]) -> dict[str, Any]:
+    """A body's register codes: {"ods": ODS code, "ons": ONS GSS code} (null when it has none)."""
+    return {"ods": props.get("ods_code"), "ons": props.get("ons_code")}
+
+
 def brief_or_id(briefs: Mapping[str, dict[str, Any]], node_id: str | None) -> dict[str, Any] | None:
     """The brief for an id; an id the graph does not hold still shows as {id, name: null}."""
     if node_id is None:

@@ -6,7 +6,7 @@ Builds the graph (validate KB, compile, register layer, derivation), ingests
 it into a fresh embedded FalkorDB with the progress bar on stderr, and
 reports node and relationship counts, the time of each step and the peak
 memory of this process and of the FalkorDB server. With --write, replaces
-the "## Registers" section of RESULTS.md (speed.py keeps that section).
+the marked Registers section of RESULTS.md (speed.py keeps marked sections).
 """
 
 from __future__ import annotations
@@ -138,15 +138,19 @@ def section(m: dict) -> str:
     )
 
 
+BEGIN, END = "<!-- registers benchmark: begin -->", "<!-- registers benchmark: end -->"
+
+
 def write_section(path: Path, text: str) -> None:
-    """Replace (or append) the Registers section, leaving the rest of the file alone."""
+    """Replace (or append) the Registers section between its markers; speed.py
+    keeps every marked section when it rewrites the top of the file."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    head, sep, tail = old.partition(SECTION)
-    rest = ""
-    if sep:
-        nxt = tail.find("\n## ")
-        rest = tail[nxt + 1 :] if nxt >= 0 else ""
-    path.write_text(head.rstrip("\n") + "\n\n" + text + ("\n" + rest if rest else ""), encoding="utf-8")
+    block = f"{BEGIN}\n{text.rstrip()}\n{END}\n"
+    if BEGIN in old and END in old:
+        new = old[: old.index(BEGIN)] + block + old[old.index(END) + len(END) :].lstrip("\n")
+    else:
+        new = old.rstrip("\n") + "\n\n" + block
+    path.write_text(new, encoding="utf-8")
 
 
 def main() -> int:

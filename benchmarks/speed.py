@@ -112,14 +112,13 @@ def main() -> int:
     table = "\n".join(lines)
     print(table)
     if args.write:
-        # Keep the sections other benchmarks write (benchmarks/registers.py).
-        kept = ""
-        if args.write.exists():
-            _, sep, tail = args.write.read_text(encoding="utf-8").partition("\n## Registers")
-            kept = sep + tail if sep else ""
+        # Keep the sections other benchmarks write (load.py's), which follow ours.
+        old = args.write.read_text(encoding="utf-8") if args.write.exists() else ""
+        others = old[old.index("<!-- "):] if "<!-- " in old else ""
         args.write.write_text(
             "# Benchmark results\n\nProduced by:\n\n    .venv/bin/python benchmarks/speed.py --write benchmarks/RESULTS.md\n\n"
-            "The targets are in `benchmarks/speed.py` (`TARGETS_MS`). The machine is 2 cores and 24 GiB.\n\n" + table + "\n" + kept,
+            "The targets are in `benchmarks/speed.py` (`TARGETS_MS`). The machine is 2 cores and 24 GiB.\n\n" + table + "\n"
+            + ("\n" + others if others else ""),
             encoding="utf-8",
         )
     return 0 if ok else 1

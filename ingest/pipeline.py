@@ -12,6 +12,7 @@ from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 from nhskg.ingest.registers import add_registers
+from nhskg.ingest.version import source_version
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,6 @@ def ingest(store: GraphStore, kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,), progr
     """
     started = time.perf_counter()
     data = build_graph(kb_dirs)
-    store.replace_graph(data, progress)
+    store.replace_graph(data, progress, version=source_version(kb_dirs))
     derived = sum(1 for r in data.relationships if r.props.get("derived"))
     return IngestSummary(len(data.nodes), len(data.relationships), derived, time.perf_counter() - started)

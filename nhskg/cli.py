@@ -1,23 +1,33 @@
 """The `nhskg` command: ingest, serve, status (and extract, from ingest.extract).
 
-Expected failures end with one line `nhskg: error: ...` and a non-zero exit;
-a knowledge base with problems prints its report, one problem per line.
+Every failure ends with one line `nhskg: error: ...` and a non-zero exit,
+never a traceback; a knowledge base with problems prints its report, one
+problem per line.
+
+Signals: SIGINT, SIGTERM and SIGHUP all stop the command cleanly. `serve`
+finishes the requests in flight, then saves and stops the engine it owns and
+exits 0; any other command unwinds (closing the store) and exits 128+signal.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
+import os
+import signal
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.extract.cli import register as register_extract
 from nhskg.ingest.registers.cli import register as register_registers
 from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
 from nhskg.ingest.pipeline import ingest
+from nhskg.ingest.version import source_version
 from nhskg.core.settings import Settings
 from nhskg.core.errors import UserError
 from nhskg.progress import ProgressBar
@@ -31,9 +41,43 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(data_dir=args.data_dir)
 
 
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def _stop_signals() -> tuple[int, ...]:
+    """The stop signals this process honours: all of them, except one it was
+    told to ignore when started (`nohup nhskg serve` must survive SIGHUP)."""
+    return tuple(sig for sig in STOP_SIGNALS if signal.getsignal(sig) is not signal.SIG_IGN)
+
+
+class Stopped(BaseException):
+    """A stop signal arrived; unwinds like KeyboardInterrupt so stores close."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
 def _ingest_into(store: GraphStore, args: argparse.Namespace) -> None:
     summary = ingest(store, _kb_dirs(args), ProgressBar("loading"))
-    print(summary.line(store.engine))
+    print(summary.line(store.engine), flush=True)
+
+
+def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
+    """Why `serve` must (re)build the graph before serving, or None."""
+    if args.reingest:
+        return "--reingest was given"
+    counts = store.counts()
+    if counts.nodes == 0:
+        return "the graph is empty"
+    shipped = source_version(_kb_dirs(args)[1:])
+    if counts.version != shipped:
+        return f"the graph was built from {counts.version or 'an unrecorded version'}, the data shipped now is {shipped}"
+    return None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -46,8 +90,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     settings = _settings(args)
     with open_store(settings) as store:
         counts = store.counts()
+        shipped = source_version()
         print(f"engine: {store.engine}")
         print(f"location: {store.describe()}")
+        state = "current" if counts.version == shipped else f"stale: the shipped data is {shipped}; run nhskg ingest"
+        print(f"graph version: {counts.version or 'none recorded'} ({state})")
         print(f"nodes: {counts.nodes}")
         print(f"relationships: {counts.relationships}")
         if counts.by_label:
@@ -74,21 +121,27 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from nhskg.api.app import create_app
+    from nhskg.serving import GracefulServer, server_config
 
     check_port_free(args.host, args.port)
     settings = _settings(args)
-    store = open_store(settings)
+    store = open_store(settings, exclusive=True)
     try:
-        if args.reingest or store.counts().nodes == 0:
+        reason = _why_ingest(store, args)
+        if reason:
+            print(f"ingesting: {reason}", flush=True)
             _ingest_into(store, args)
         app = create_app(settings, store=store)
+        server = GracefulServer(server_config(app, args.host, args.port, args.log_level), _stop_signals())
         print(f"serving the {store.engine} graph on http://{args.host}:{args.port} (OpenAPI docs at /docs)", flush=True)
-        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+        server.run()
+        if not server.started and server.stop_signal is None:
+            raise UserError(f"the HTTP server on {args.host}:{args.port} failed to start (see the log above)")
     finally:
         store.close()
+    if server.stop_signal is not None:
+        print(f"nhskg: stopped on {signal.Signals(server.stop_signal).name}; the graph is saved", file=sys.stderr, flush=True)
     return 0
 
 
@@ -135,22 +188,52 @@ def cmd_model_table(args: argparse.Namespace) -> int:
     return 0
 
 
+def _error(message: str) -> None:
+    print(f"nhskg: error: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+def _os_error(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"{exc.strerror or exc}{where}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    for sig in _stop_signals():
+        if sig != signal.SIGINT:  # SIGINT already raises KeyboardInterrupt
+            signal.signal(sig, _raise_stopped)
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # `nhskg status | head`: the reader went away. Point stdout at
+        # /dev/null so the interpreter's final flush cannot fail again.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _error("the output was closed before it was all written (broken pipe)")
+        return 141
+    except Stopped as exc:
+        _error(f"stopped by {signal.Signals(exc.signum).name}")
+        return 128 + exc.signum
     except KnowledgeBaseError as exc:
         print(f"nhskg: error: the knowledge base has {len(exc.problems)} problem(s); nothing was loaded:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return 2
     except UserError as exc:
-        print(f"nhskg: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print("nhskg: interrupted", file=sys.stderr)
+        _error("interrupted (SIGINT)")
         return 130
+    except OSError as exc:
+        _error(_os_error(exc))
+        return 1
+    except Exception as exc:  # a bug: still one line, with how to see more
+        if os.environ.get("NHSKG_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (set NHSKG_DEBUG=1 for the traceback)")
+        return 1
 
 
 if __name__ == "__main__":

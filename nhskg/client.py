@@ -75,8 +75,22 @@ class Client:
 
     # -- records --------------------------------------------------------------
 
-    def entities(self, q: str | None = None, *, label: str | None = None, as_of: str | None = None, limit: int = 50, offset: int = 0, as_frame: bool = False):
-        items = self.get("/entities", q=q, label=label, as_of=as_of, limit=limit, offset=offset)["items"]
+    def entities(
+        self,
+        q: str | None = None,
+        *,
+        label: str | None = None,
+        instance_of: str | None = None,
+        part_of: str | None = None,
+        code: str | None = None,
+        as_of: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        as_frame: bool = False,
+    ):
+        """Search by name, alias or code; `instance_of` a type or `part_of` a body on `as_of`."""
+        params = dict(q=q, label=label, instance_of=instance_of, part_of=part_of, code=code, as_of=as_of, limit=limit, offset=offset)
+        items = self.get("/entities", **params)["items"]
         return _frame(items) if as_frame else items
 
     def entity(self, entity_id: str) -> dict[str, Any]:
@@ -86,15 +100,31 @@ class Client:
         items = self.get(f"/entities/{entity_id}/delegations", direction=direction, as_of=as_of)["items"]
         return _frame(items) if as_frame else items
 
-    def commissioners(self, service_id: str, *, as_of: str | None = None, as_frame: bool = False):
-        items = self.get(f"/services/{service_id}/commissioners", as_of=as_of)["items"]
+    def commissioners(self, service_id: str, *, as_of: str | None = None, expand: bool = False, as_frame: bool = False):
+        items = self.get(f"/services/{service_id}/commissioners", as_of=as_of, expand="commissioner" if expand else None)["items"]
         return _frame(items) if as_frame else items
 
     def history(self, entity_id: str) -> dict[str, Any]:
         return self.get(f"/entities/{entity_id}/history")
 
-    def budgets(self, *, holder: str | None = None, fiscal_year: str | None = None, limit: int | None = None, as_frame: bool = False):
-        items = self.get("/budgets", holder=holder, fiscal_year=fiscal_year, limit=limit)["items"]
+    def budgets(self, q: str | None = None, *, holder: str | None = None, fiscal_year: str | None = None, limit: int | None = None, as_frame: bool = False):
+        items = self.get("/budgets", q=q, holder=holder, fiscal_year=fiscal_year, limit=limit)["items"]
+        return _frame(items) if as_frame else items
+
+    def statute_effects(self, statute_id: str, *, start: str | None = None, end: str | None = None, as_frame: bool = False):
+        """What an Act did (established, abolished, renamed, enabled, conferred ...), over all time or [start, end)."""
+        items = self.get(f"/statutes/{statute_id}/effects", **{"from": start, "to": end})["items"]
+        return _frame(items) if as_frame else items
+
+    def changes(self, start: str | None = None, end: str | None = None, *, kind: Iterable[str] | None = None, status: str | None = None, limit: int = 2000, as_frame: bool = False):
+        """The landscape's timeline in [start, end), ordered by date (kinds: see GET /changes)."""
+        params = {"from": start, "to": end, "kind": ",".join(kind) if kind else None, "status": status, "limit": limit}
+        items = self.get("/changes", **params)["items"]
+        return _frame(items) if as_frame else items
+
+    def service_timeline(self, service_id: str, *, as_frame: bool = False):
+        """Who commissioned the service over time: intervals [from, to) with basis and evidence."""
+        items = self.get(f"/services/{service_id}/timeline")["items"]
         return _frame(items) if as_frame else items
 
     def sources(self) -> list[dict[str, Any]]:
@@ -122,10 +152,37 @@ class Client:
         return graph
 
     def accountability_chains(self, entity_id: str, *, as_of: str | None = None) -> list[dict[str, Any]]:
-        return self.get(f"/entities/{entity_id}/accountability", as_of=as_of)["chains"]
+        return self.get(f"/entities/{entity_id}/accountability", as_of=as_of, expand="nodes")["chains"]
 
-    def delegation_paths(self, *, from_id: str | None = None, to_id: str | None = None, service: str | None = None, as_of: str | None = None) -> list[dict[str, Any]]:
-        return self.get("/paths/delegation", **{"from": from_id, "to": to_id, "service": service, "as_of": as_of})["paths"]
+    def accountable_bodies(self, entity_id: str, *, as_of: str | None = None) -> nx.MultiDiGraph:
+        """Everyone who answers to the entity, transitively, as a graph of
+        ACCOUNTABLE_TO edges (each body along its shortest chain; node
+        attribute `distance`)."""
+        body = self.get(f"/entities/{entity_id}/accountable-bodies", as_of=as_of, limit=5000)
+        graph = nx.MultiDiGraph(seed=entity_id, as_of=as_of)
+        graph.add_node(entity_id, **{k: v for k, v in body["entity"].items() if k != "id"}, distance=0)
+        for item in body["items"]:
+            node = item["node"]
+            graph.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"}, distance=item["distance"])
+            path = [node["id"], *(v["id"] for v in item["via"]), entity_id]
+            for lower, upper in zip(path, path[1:]):
+                if not graph.has_edge(lower, upper):
+                    graph.add_edge(lower, upper, key=f"ACCOUNTABLE_TO:{lower}->{upper}", type="ACCOUNTABLE_TO")
+        return graph
+
+    def delegation_paths(
+        self,
+        *,
+        delegator: str | None = None,
+        delegate: str | None = None,
+        service: str | None = None,
+        as_of: str | None = None,
+        from_id: str | None = None,
+        to_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Delegation chains; `from_id` / `to_id` are the older names of delegator / delegate."""
+        params = {"delegator": delegator or from_id, "delegate": delegate or to_id, "service": service, "as_of": as_of, "expand": "nodes"}
+        return self.get("/paths/delegation", **params)["paths"]
 
     def subgraph(self, seed: str, *, depth: int = 1, as_of: str | None = None, labels: Iterable[str] | None = None) -> nx.MultiDiGraph:
         body = self.get("/subgraph", **_subgraph_params(seed, depth, as_of, labels))

@@ -14,6 +14,7 @@ call them too):
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,3 +163,327 @@ def neighbourhood(
     if len(edges) > max_edges:
         edges, truncated = edges[:max_edges], True
     return Neighbourhood(seen, nodes, edges, truncated)
+
+
+# --- finding things -------------------------------------------------------------
+
+SIMILAR_CUTOFF = 0.72
+
+
+class _Matcher:
+    """How close `text` is to a candidate, or to a run of its words of about
+    the same length (so "comissioning board" finds "NHS Commissioning
+    Board"). difflib's cheap upper bounds skip most candidates, so matching
+    thousands of names stays fast."""
+
+    WORD_RUN_WEIGHT = 0.9  # a run of words inside a longer name counts a little less than the whole name
+
+    def __init__(self, text: str, cutoff: float) -> None:
+        self.text = text.lower().strip()
+        self.width = max(1, len(self.text.split()))
+        self.cutoff = cutoff
+        self.matcher = difflib.SequenceMatcher(None)
+        self.matcher.set_seq2(self.text)  # difflib caches what it learns about seq2
+
+    def _ratio(self, candidate: str, floor: float) -> float:
+        self.matcher.set_seq1(candidate)
+        if self.matcher.real_quick_ratio() < floor or self.matcher.quick_ratio() < floor:
+            return 0.0
+        return self.matcher.ratio()
+
+    def score(self, candidate: str) -> float:
+        candidate = candidate.lower().strip()
+        if not self.text or not candidate:
+            return 0.0
+        best = self._ratio(candidate, self.cutoff)
+        words = candidate.split()
+        if len(words) > self.width:
+            floor = self.cutoff / self.WORD_RUN_WEIGHT
+            for i in range(len(words) - self.width + 1):
+                run = " ".join(words[i : i + self.width])
+                best = max(best, self.WORD_RUN_WEIGHT * self._ratio(run, floor))
+        return best
+
+
+def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = SIMILAR_CUTOFF) -> list[dict[str, Any]]:
+    """The entities whose id, id slug, name, alias or code is closest to `text`
+    (the typo-tolerant search, and the suggestions of a 404), best first."""
+    text = text[:200]
+    matchers = [_Matcher(text, cutoff), _Matcher(text.split(":", 1)[-1].replace("-", " "), cutoff)]
+    scored = []
+    for row in ask(store, "entity_names"):
+        names = [row["id"], row["id"].split(":", 1)[-1].replace("-", " "), row.get("name") or "", *row.get("aliases", []), row.get("ods_code") or "", row.get("ons_code") or ""]
+        score = max(m.score(c) for m in matchers for c in names if c)
+        if score >= cutoff:
+            scored.append((score, row))
+    scored.sort(key=lambda s: (-s[0], s[1]["id"]))
+    # Only those nearly as close as the best: a clear best match comes alone.
+    scored = [s for s in scored if s[0] >= scored[0][0] - 0.08] if scored else []
+    return [{"id": r["id"], "name": r.get("name"), "labels": sorted(r.get("labels") or [])} for _, r in scored[:n]]
+
+
+@dataclass
+class Search:
+    items: list[dict[str, Any]]
+    total: int
+    similar: bool = False  # nothing contained q: these are the closest names
+
+
+def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
+    """/entities: substring matches ranked (exact name, exact alias or code,
+    prefix, the rest); when nothing contains q, the closest names instead."""
+    total = int(ask(store, "entity_search_count", window, **filters)[0]["total"])
+    items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
+    match = {0: "exact", 1: "alias_or_code", 2: "prefix", 3: "contains"}
+    for item in items:
+        item["match"] = match[int(item.pop("rank"))] if filters.get("q") else None
+    if total or not filters.get("q"):
+        return Search(items, total)
+    # Typo tolerance: rank the closest names, then keep those the other filters allow.
+    close = closest_entities(store, filters["q"], n=50)
+    allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, limit=100_000, offset=0)} if close else {}
+    similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
+    for item in similar:
+        item.pop("rank", None)
+    return Search(similar[offset : offset + limit], len(similar), similar=True)
+
+
+# --- who answers to a body ------------------------------------------------------
+
+
+CHAINS_MAX = 20_000  # chains read to answer accountable_bodies
+
+
+@dataclass
+class Answering:
+    rows: list[dict[str, Any]]
+    truncated: bool  # more than CHAINS_MAX chains: some bodies may be missing
+
+
+def accountable_bodies(store: GraphStore, body_id: str, window: Window) -> Answering:
+    """Everyone who answers to the body, transitively, each once with its
+    shortest chain (`via`: the bodies in between, nearest first)."""
+    chains = ask(store, "accountable_bodies", window, id=body_id, limit=CHAINS_MAX + 1)
+    best: dict[str, dict[str, Any]] = {}
+    for row in chains[:CHAINS_MAX]:
+        if row["id"] not in best or int(row["distance"]) < best[row["id"]]["distance"]:
+            best[row["id"]] = {**row, "distance": int(row["distance"])}
+    rows = sorted(best.values(), key=lambda r: (r["distance"], (r.get("name") or r["id"]).lower(), r["id"]))
+    return Answering(rows, len(chains) > CHAINS_MAX)
+
+
+# --- what an Act did ------------------------------------------------------------
+
+# (relationship type, whether the statute is the end node) -> the effect's name
+EFFECTS = {
+    "ESTABLISHED_BY": "established",
+    "ABOLISHED_BY": "abolished",
+    "ENABLED_BY": "enabled",
+    "UNDER_POWER": "delegation_under_power",
+    "SUCCEEDED_BY": "succession",
+    "RENAMED_TO": "renamed",
+    "COMMISSIONS": "conferred_commissioning",
+    "SETS_OUT": "set_out",
+    "APPLIES_TO": "applies_to",
+}
+
+
+def statute_effects(store: GraphStore, statute_id: str, window: Window) -> list[dict[str, Any]]:
+    """What a statute did, one item a fact: the effect, the entity affected
+    (for a succession or renaming, the body before; `other` the body after;
+    for conferred commissioning, the commissioner, `other` the service)."""
+    out = []
+    for row in ask(store, "statute_effects", window, id=statute_id):
+        kind = row["type"]
+        rel = row["relationship"]
+        if kind in ("SETS_OUT", "APPLIES_TO"):
+            entity, other = row["end"], None
+        elif kind in ("SUCCEEDED_BY", "RENAMED_TO", "COMMISSIONS"):
+            entity, other = row["start"], row["end"]
+        else:
+            entity, other = row["start"], None
+        out.append(
+            {
+                "effect": EFFECTS[kind],
+                "entity": entity,
+                "other": other,
+                "date": rel.get("date") or rel.get("valid_from"),
+                "valid_to": None if rel.get("event") else rel.get("valid_to"),
+                "status": rel.get("status") or "in_force",
+                "through": row["act"] if row["act"] != statute_id else None,
+                "relationship": rel,
+            }
+        )
+    return out
+
+
+# --- the landscape's timeline -------------------------------------------------------
+
+CHANGE_KINDS = (
+    "established",
+    "abolished",
+    "merged",
+    "succeeded",
+    "renamed",
+    "delegation",
+    "commissioning_moved",
+    "commissioning_started",
+    "commissioning_ended",
+    "announced",
+    "enacted",
+)
+_KIND_ORDER = {k: i for i, k in enumerate(CHANGE_KINDS)}
+
+
+def _brief(node: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if node is None:
+        return None
+    return {"id": node["id"], "name": node.get("name"), "labels": sorted(node.get("labels") or []), "valid_from": node.get("valid_from"), "valid_to": node.get("valid_to")}
+
+
+def _name(node: Mapping[str, Any] | None) -> str:
+    return (node or {}).get("name") or (node or {}).get("id") or "?"
+
+
+def _names(nodes: Iterable[Mapping[str, Any]]) -> str:
+    names = [_name(n) for n in nodes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@dataclass
+class Change:
+    date: str
+    kind: str
+    entities: list[dict[str, Any]]
+    description: str
+    records: list[Mapping[str, Any]]  # what the evidence and status come from
+    key: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.date, _KIND_ORDER[self.kind], self.key or (self.entities[0]["id"] if self.entities else ""))
+
+
+def _event_changes(rows: list[dict[str, Any]]) -> tuple[list[Change], set[tuple[str, str, str]]]:
+    """Events -> changes; also the (kind, entity, date) they cover, so a body's
+    own start or end date on the same day is not reported twice."""
+    changes: list[Change] = []
+    covered: set[tuple[str, str, str]] = set()
+    successions: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in rows:
+        kind, date, a, b, rel = row["type"], row["date"], row["start"], row["end"], row["relationship"]
+        if kind == "ESTABLISHED_BY":
+            changes.append(Change(date, "established", [_brief(a), _brief(b)], f"{_name(a)} established by {_name(b)}", [rel], a["id"]))
+            covered.add(("start", a["id"], date))
+        elif kind == "ABOLISHED_BY":
+            changes.append(Change(date, "abolished", [_brief(a), _brief(b)], f"{_name(a)} abolished by {_name(b)}", [rel], a["id"]))
+            covered.add(("end", a["id"], date))
+        elif kind == "RENAMED_TO":
+            changes.append(Change(date, "renamed", [_brief(a), _brief(b)], f"{_name(a)} renamed {_name(b)}", [rel], a["id"]))
+            covered |= {("end", a["id"], date), ("start", b["id"], date)}
+        else:
+            successions.setdefault((b["id"], date), []).append(row)
+    for (_, date), group in successions.items():
+        before = [r["start"] for r in group]
+        after = group[0]["end"]
+        if len(group) > 1:
+            kind, text = "merged", f"{_names(before)} merged into {_name(after)}"
+        else:
+            kind, text = "succeeded", f"{_name(before[0])} succeeded by {_name(after)}"
+        changes.append(Change(date, kind, [*map(_brief, before), _brief(after)], text, [r["relationship"] for r in group], after["id"]))
+    return changes, covered
+
+
+def _body_changes(rows: list[dict[str, Any]], covered: set[tuple[str, str, str]]) -> list[Change]:
+    changes = []
+    for row in rows:
+        n = row["node"]
+        labels = set(n.get("labels") or [])
+        if "Delegation" in labels:
+            if row["starts"]:
+                changes.append(Change(n["valid_from"], "delegation", [_brief(n)], f"takes effect: {_name(n)}", [n], n["id"]))
+            continue
+        if "Policy" in labels:
+            if row["starts"]:
+                changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced", [n], n["id"]))
+            continue
+        if "Statute" in labels:
+            if row["starts"]:
+                changes.append(Change(n["valid_from"], "enacted", [_brief(n)], f"{_name(n)} enacted", [n], n["id"]))
+            continue
+        if row["starts"] and ("start", n["id"], n["valid_from"]) not in covered:
+            changes.append(Change(n["valid_from"], "established", [_brief(n)], f"{_name(n)} established", [n], n["id"]))
+        if row["ends"] and ("end", n["id"], n["valid_to"]) not in covered:
+            changes.append(Change(n["valid_to"], "abolished", [_brief(n)], f"{_name(n)} closed (last day the day before)", [n], n["id"]))
+    return changes
+
+
+def _commissioning_changes(rows: list[dict[str, Any]], window: Window) -> list[Change]:
+    """Group COMMISSIONS starts and ends by service and day: a body stopping
+    and another starting the same day is commissioning moving between them."""
+    days: dict[tuple[str, str], dict[str, list[dict[str, Any]]]] = {}
+    services: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        rel, sid = row["relationship"], row["service"]["id"]
+        services[sid] = row["service"]
+        for end, day in (("started", rel.get("valid_from")), ("ended", rel.get("valid_to"))):
+            if day and window.start <= day < window.end:
+                days.setdefault((sid, day), {"started": [], "ended": []})[end].append(row)
+    changes = []
+    for (sid, day), sides in days.items():
+        service = services[sid]
+        ended = {r["commissioner"]["id"]: r for r in sides["ended"]}
+        started = {r["commissioner"]["id"]: r for r in sides["started"]}
+        same = set(ended) & set(started)  # a new basis or record, same commissioner
+        ended = {k: v for k, v in ended.items() if k not in same}
+        started = {k: v for k, v in started.items() if k not in same}
+        records = [r["relationship"] for r in [*ended.values(), *started.values()]]
+        olds, news = [r["commissioner"] for r in ended.values()], [r["commissioner"] for r in started.values()]
+        basis = ", ".join(sorted({r["relationship"].get("basis") for r in started.values() if r["relationship"].get("basis")}))
+        suffix = f" ({basis})" if basis else ""
+        if olds and news:
+            kind, text = "commissioning_moved", f"commissioning of {_name(service)} moved from {_names(olds)} to {_names(news)}{suffix}"
+        elif news:
+            kind, text = "commissioning_started", f"{_names(news)} began commissioning {_name(service)}{suffix}"
+        elif olds:
+            kind, text = "commissioning_ended", f"{_names(olds)} stopped commissioning {_name(service)}"
+        else:
+            continue
+        changes.append(Change(day, kind, [_brief(service), *map(_brief, olds), *map(_brief, news)], text, records, sid))
+    return changes
+
+
+def changes(store: GraphStore, window: Window, kinds: Iterable[str] | None = None) -> list[Change]:
+    """The landscape's timeline in the window, ordered by date: bodies
+    established, abolished, merged, succeeded or renamed; delegations taking
+    effect; commissioning of a service moving; policies announced; Acts enacted."""
+    events, covered = _event_changes(ask(store, "changes_events", window))
+    found = events + _body_changes(ask(store, "changes_bodies", window), covered)
+    found += _commissioning_changes(ask(store, "changes_commissioning", window), window)
+    wanted = set(kinds) if kinds else set(CHANGE_KINDS)
+    return sorted((c for c in found if c.kind in wanted), key=Change.sort_key)
+
+
+# --- a service's commissioners over time --------------------------------------------
+
+
+def service_timeline(store: GraphStore, service_id: str, window: Window) -> list[dict[str, Any]]:
+    """Who commissioned the service over time, as intervals: the window is cut
+    at every day its commissioning (or its ancestors') can change, each piece
+    answered by the service-hierarchy rule, and equal neighbours joined."""
+    lineage = ask(store, "service_lineage", Window.always(window.statuses), id=service_id, include_parts=False)
+    ancestors = [a["id"] for a in (lineage[0]["ancestors"] if lineage else []) if a]
+    days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
+    cuts = sorted({window.start, window.end, *(d for d in days if window.start < d < window.end)})
+    intervals: list[dict[str, Any]] = []
+    for start, end in zip(cuts, cuts[1:]):
+        answer = service_commissioners(store, service_id, Window(start, end, window.statuses), include_parts=False)
+        for row in answer.rows:
+            key = (row.commissioner["id"], row.relationship.get("id"), (row.from_parent or {}).get("id"))
+            last = next((i for i in intervals if i["_key"] == key and i["to"] == start), None)
+            if last is not None:
+                last["to"] = end
+                continue
+            intervals.append({"_key": key, "from": start, "to": end, "row": row})
+    for item in intervals:
+        item.pop("_key")
+    return sorted(intervals, key=lambda i: (i["from"], i["row"].commissioner["id"]))

@@ -41,6 +41,10 @@ if TYPE_CHECKING:
 QUERIES_DIR = Path(__file__).resolve().parent
 
 PARAM_TYPES = ("string", "date", "int", "bool", "list")
+# Bounds on what a caller may pass (a limit of 2**32 or a 100 KB string is a mistake, not a question).
+INT_MIN, INT_MAX = 0, 100_000
+TEXT_MAX = 1000
+LIST_MAX = 1000
 
 # The Cypher form of nhskg.core.timescope.holds: overlap with [from_date,
 # to_date), an asked-for status, not an undated record of a dated kind.
@@ -48,9 +52,9 @@ VALID_FRAGMENT = (
     "(coalesce({x}.valid_from, '" + BEGINNING + "') < $to_date"
     " AND $from_date < coalesce({x}.valid_to, '" + END + "')"
     " AND coalesce({x}.status, 'in_force') IN $statuses"
-    " AND coalesce({x}.undated, false) = false)"
+    " AND (coalesce({x}.undated, false) = false OR $undated_too))"
 )
-WINDOW_PARAMS = ("from_date", "to_date", "statuses")
+WINDOW_PARAMS = ("from_date", "to_date", "statuses", "undated_too")
 _FRAGMENT = re.compile(r"@valid\(([A-Za-z_][A-Za-z0-9_]*)\)")
 
 
@@ -107,7 +111,7 @@ class CatalogueQuery:
         known = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise UserError(f"unknown parameter {unknown[0]!r}; this query takes {', '.join(self.public_params) or 'none'}")
+            raise UserError(f"{unknown[0]}: unknown parameter; query {self.name!r} takes {', '.join(self.public_params) or 'no parameters'}")
         for p in self.params:
             value = raw.get(p.name)
             if value is None or value == "":
@@ -138,9 +142,12 @@ def coerce_value(p: Param, value: Any) -> Any:
         if isinstance(value, bool):
             raise UserError(f"{p.name} must be a whole number, got {value!r}")
         try:
-            return int(value)
+            number = int(str(value).strip())
         except (TypeError, ValueError):
-            raise UserError(f"{p.name} must be a whole number, got {value!r}") from None
+            raise UserError(f"{p.name} must be a whole number, got {str(value)[:40]!r}") from None
+        if not INT_MIN <= number <= INT_MAX:
+            raise UserError(f"{p.name} must be between {INT_MIN} and {INT_MAX}, got {number}")
+        return number
     if p.type == "bool":
         if isinstance(value, bool):
             return value
@@ -151,10 +158,18 @@ def coerce_value(p: Param, value: Any) -> Any:
             return False
         raise UserError(f"{p.name} must be true or false, got {value!r}")
     if p.type == "list":
-        if isinstance(value, list):
-            return [str(v) for v in value]
-        return [v for v in str(value).split(",") if v]
-    return str(value)
+        items = value if isinstance(value, list) else str(value).split(",")
+        out = [_text(p, str(v).strip()) for v in items if str(v).strip()]
+        if len(out) > LIST_MAX:
+            raise UserError(f"{p.name}: at most {LIST_MAX} items, got {len(out)}")
+        return out
+    return _text(p, str(value))
+
+
+def _text(p: Param, value: str) -> str:
+    if len(value) > TEXT_MAX:
+        raise UserError(f"{p.name}: at most {TEXT_MAX} characters, got {len(value)}")
+    return value
 
 
 @dataclass
@@ -216,8 +231,14 @@ def parse_query_file(path: Path) -> CatalogueQuery:
     cypher = expand_fragments("\n".join(body).strip().rstrip(";"))
     if "@valid" in cypher:
         raise ValueError(f"{path.name}: a @valid fragment must name one variable, e.g. @valid(r)")
-    declared = {p.name for p in params} | (set(WINDOW_PARAMS) if windowed else set())
+    declared = {p.name for p in params}
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", cypher))
+    if windowed:
+        # A windowed query reads the window through @valid(x), or (for "did
+        # this day fall in the period" questions) some of its parameters.
+        if not used & set(WINDOW_PARAMS):
+            raise ValueError(f"{path.name}: declares a window but uses none of {', '.join(WINDOW_PARAMS)}")
+        used -= set(WINDOW_PARAMS)
     if used != declared:
         raise ValueError(f"{path.name}: parameters used {sorted(used)} differ from declared {sorted(declared)}")
     return CatalogueQuery(name, description, tuple(params), example, cypher, path, windowed, window_default)

@@ -1,19 +1,45 @@
 // name: entity_search
-// description: Entities whose name, alias or id contains q (case-insensitive substring), optionally only those carrying a label, holding in the window (all time unless as_of or from/to narrow it, so abolished bodies can still be found; in_force unless status says otherwise). Ordered by name, paginated.
+// description: Entities whose name, alias or id contains q (case-insensitive substring) or whose ODS or ONS code is q, optionally only those carrying a label, an instance of a type in the window (instance_of), directly PART_OF a node in the window (part_of), or with an ODS or ONS code (code, any date, case-insensitive), holding in the window (all time unless as_of or from/to narrow it, so abolished bodies can still be found; in_force unless status says otherwise). Ranked: exact name first, then exact alias or code, then names starting with q, then the rest; by name within a rank; paginated.
 // window: always
-// param: q string? Text to look for in names, aliases and ids (case-insensitive); null = everything
+// param: q string? Text to look for in names, aliases, ids and codes (case-insensitive); null = everything
 // param: label string? Only nodes carrying this label (e.g. Organisation, OrganisationType, Service)
+// param: instance_of string? Only nodes INSTANCE_OF this type in the window, e.g. type:icb
+// param: part_of string? Only nodes directly PART_OF this node in the window
+// param: code string? Only the body with this ODS or ONS code (current or former), e.g. 09Y
 // param: limit int At most this many rows
 // param: offset int Skip this many rows first
-// example: {"q": "commissioning", "label": "Organisation", "limit": 10, "offset": 0}
+// example: {"q": "commissioning", "label": "Organisation", "instance_of": null, "part_of": null, "code": null, "limit": 10, "offset": 0}
 MATCH (n:Entity)
 WHERE ($label IS NULL OR $label IN labels(n))
+  AND ($code IS NULL
+       OR toUpper(coalesce(n.ods_code, '')) = toUpper($code)
+       OR toUpper(coalesce(n.ons_code, '')) = toUpper($code)
+       OR any(c IN coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($code)))
   AND ($q IS NULL
        OR toLower(n.name) CONTAINS toLower($q)
        OR toLower(n.id) CONTAINS toLower($q)
-       OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q)))
+       OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q))
+       OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
+       OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)))
   AND @valid(n)
-RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.valid_from AS valid_from, n.valid_to AS valid_to, n.status AS status
-ORDER BY toLower(n.name), n.id
+WITH n,
+     CASE WHEN $instance_of IS NULL THEN 1
+          ELSE size([(n)-[i:INSTANCE_OF]->(t:Entity) WHERE t.id = $instance_of AND @valid(i) | i]) END AS instance_links,
+     CASE WHEN $part_of IS NULL THEN 1
+          ELSE size([(n)-[po:PART_OF]->(w:Entity) WHERE w.id = $part_of AND @valid(po) | po]) END AS part_links
+WHERE instance_links > 0 AND part_links > 0
+WITH n,
+     CASE
+       WHEN $q IS NULL THEN 0
+       WHEN toLower(n.name) = toLower($q) OR toLower(n.id) = toLower($q) THEN 0
+       WHEN any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($q))
+            OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
+            OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)) THEN 1
+       WHEN toLower(n.name) STARTS WITH toLower($q) THEN 2
+       ELSE 3
+     END AS rank
+RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.valid_from AS valid_from, n.valid_to AS valid_to, n.status AS status,
+       n.ods_code AS ods_code, n.ons_code AS ons_code, rank
+ORDER BY rank, toLower(coalesce(n.name, n.id)), n.id
 SKIP $offset
 LIMIT $limit

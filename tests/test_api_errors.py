@@ -12,6 +12,11 @@ AS_OF_ENDPOINTS = [
     "/paths/delegation?delegator=org:nhs-england",
     "/subgraph?seed=type:icb",
     "/queries/accountability_chains?id=type:icb",
+    "/entities/org:nhs-england/accountable-bodies",
+    "/statutes/statute:health-and-social-care-act-2012/effects",
+    "/changes",
+    "/services/service:dental-services/timeline",
+    "/budgets",
 ]
 
 
@@ -36,6 +41,11 @@ def test_malformed_as_of_is_422_naming_as_of(api, url, bad):
         "/paths/delegation?delegate=org:nope",
         "/budgets?holder=org:nope",
         "/sources/org:nope",
+        "/entities/org:nope/accountable-bodies",
+        "/statutes/org:nope/effects",
+        "/services/org:nope/timeline",
+        "/entities?instance_of=org:nope",
+        "/entities?part_of=org:nope",
     ],
 )
 def test_unknown_id_is_404_naming_it(api, url):
@@ -61,6 +71,16 @@ def test_unknown_id_is_404_naming_it(api, url):
         ("/budgets?fiscal_year=2017-18", "fiscal_year"),
         ("/sources/source:kingsfund-2023?limit=99999", "limit"),
         ("/queries/entity_search?limit=1&offset=0&label=1&nope=2", "nope"),
+        ("/changes?kind=founded", "kind"),
+        ("/changes?limit=2001", "limit"),
+        ("/changes?from=2014-01-01&to=2013-01-01", "from"),
+        ("/changes?as_of=2013-04-01&from=2013-01-01", "as_of"),
+        ("/entities/org:nhs-england/accountable-bodies?limit=0", "limit"),
+        ("/services/service:dental-services/timeline?expand=everything", "expand"),
+        ("/services/service:dental-services/commissioners?expand=everything", "expand"),
+        ("/entities?code=", "code"),
+        ("/entities?status=sort_of", "status"),
+        ("/budgets?offset=100001", "offset"),
     ],
 )
 def test_bad_parameter_is_422_naming_it(api, url, param):

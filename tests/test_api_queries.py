@@ -51,7 +51,7 @@ def test_run_query_over_http(api):
     r = api.get("/queries/accountability_chains", params={"id": "type:icb", "as_of": "2024-01-01"})
     assert r.status_code == 200, r.text
     body = r.json()
-    assert body["params"] == {"id": "type:icb", "from_date": "2024-01-01", "to_date": "2024-01-02", "statuses": ["in_force"]}
+    assert body["params"] == {"id": "type:icb", "from_date": "2024-01-01", "to_date": "2024-01-02", "statuses": ["in_force"], "undated_too": False}
     assert body["rows"] and body["truncated"] is False
 
 

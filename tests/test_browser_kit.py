@@ -106,7 +106,7 @@ def test_each_shown_query_runs_with_its_shown_parameters(kg_store: FalkorDBStore
 
 
 def test_the_guides_own_example_runs(kg_store: FalkorDBStore) -> None:
-    window = {"from_date": "2016-01-01", "to_date": "2016-01-02", "statuses": ["in_force"]}
+    window = {"from_date": "2016-01-01", "to_date": "2016-01-02", "statuses": ["in_force"], "undated_too": False}
     assert kg_store.run_read(TIME_EXAMPLE, window) == []  # no ICBs in 2016
     assert kg_store.run_read(TIME_EXAMPLE, {**window, "from_date": "2024-01-01", "to_date": "2024-01-02"})
 

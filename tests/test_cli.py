@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from faults import kill_engines
 from nhskg.ingest.kb import load_knowledge_base
 
 NHSKG = str(Path(sys.executable).with_name("nhskg"))
@@ -154,3 +155,34 @@ def test_bad_arguments_are_usage_errors(argv: list[str]) -> None:
     result = run(*argv)
     assert result.returncode == 2
     assert "usage: nhskg" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("lock", ["write.lock", "falkordb.lock", "falkordb.owner"])
+def test_a_lock_path_that_is_a_directory_is_one_line(tmp_path: Path, lock: str) -> None:
+    data_dir = tmp_path / "data"
+    (data_dir / lock).mkdir(parents=True)
+    result = run("ingest", data_dir=data_dir)
+    assert_one_line_error(result, "cannot open the lock file", str(data_dir / lock), "Is a directory")
+    assert kill_engines(data_dir) == []  # no engine left behind in that directory
+
+
+def test_a_closed_output_pipe_is_one_line(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [NHSKG, "--data-dir", str(tmp_path / "data"), "status"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")},
+    )
+    proc.stdout.close()  # like `nhskg status | head -0`: the reader is gone before we write
+    stderr = proc.stderr.read()
+    proc.wait(timeout=60)
+    result = subprocess.CompletedProcess(proc.args, proc.returncode, "", stderr)
+    assert_one_line_error(result, "broken pipe")
+
+
+def test_status_shows_the_graph_version(tmp_path: Path) -> None:
+    from nhskg.ingest.version import source_version
+
+    status = run("status", data_dir=tmp_path / "data")
+    assert status.returncode == 0 and "graph version: none recorded (stale" in status.stdout
+    assert run("ingest", data_dir=tmp_path / "data").returncode == 0
+    assert f"graph version: {source_version()} (current)" in run("status", data_dir=tmp_path / "data").stdout

@@ -86,3 +86,15 @@ def test_export_subgraph_saves_the_apis_graphml_and_csv(kg: Client, tmp_path: Pa
     with pytest.raises(ClientError) as caught:
         kg.export_subgraph("type:icb", tmp_path / "x", format="pdf")
     assert caught.value.status == 422 and not (tmp_path / "x").exists()
+
+
+def test_client_research_questions(kg: Client) -> None:
+    answering = kg.accountable_bodies("org:nhs-england", as_of="2024-01-01")
+    assert isinstance(answering, nx.MultiDiGraph) and answering.nodes["type:icb"]["distance"] == 1
+    assert any(e["effect"] == "abolished" and e["entity"]["id"] == "type:pct" for e in kg.statute_effects("statute:health-and-social-care-act-2012"))
+    assert [c["kind"] for c in kg.changes("2013-04-01", "2013-04-02", kind=["abolished"])] and all(
+        c["kind"] == "abolished" for c in kg.changes("2013-04-01", "2013-04-02", kind=["abolished"])
+    )
+    assert kg.service_timeline("service:dental-services")[0]["from"] == "2013-04-01"
+    paths = kg.delegation_paths(delegator="org:nhs-england", service="service:dental-services", as_of="2024-01-01")
+    assert paths and paths[0]["holder"]["id"] == "org:nhs-england"

@@ -40,7 +40,7 @@ def test_graph_survives_stop_and_restart(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     store = FalkorDBStore(data_dir)
     store.replace_graph(small_graph())
-    server_pid = store.server.process.pid
+    server_pid = store.server.pid
     store.close()
     with pytest.raises(ProcessLookupError):
         os.kill(server_pid, 0)  # the owner stopped its server on close
@@ -54,11 +54,11 @@ def test_graph_survives_stop_and_restart(tmp_path: Path) -> None:
 
 def test_killed_server_is_restarted_with_the_persisted_graph(fresh_store: FalkorDBStore) -> None:
     fresh_store.replace_graph(small_graph())
-    old_pid = fresh_store.server.process.pid
+    old_pid = fresh_store.server.pid
     os.kill(old_pid, signal.SIGKILL)
     time.sleep(0.2)
     assert ids(fresh_store) == {"org:a-one", "org:a-two"}  # the next call recovers
-    assert fresh_store.server.process.pid != old_pid
+    assert fresh_store.server.pid != old_pid
 
 
 def test_reads_are_read_only_at_the_engine(fresh_store: FalkorDBStore) -> None:
@@ -156,7 +156,7 @@ def test_a_rejected_query_retried_after_a_restart_stays_a_response_error(fresh_s
     import redis
 
     fresh_store.replace_graph(small_graph())
-    os.kill(fresh_store.server.process.pid, signal.SIGKILL)
+    os.kill(fresh_store.server.pid, signal.SIGKILL)
     time.sleep(0.2)
     graph = fresh_store.db.select_graph(fresh_store.graph_name)
     # The first attempt meets the dead socket; the retry, on the restarted

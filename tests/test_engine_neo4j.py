@@ -64,3 +64,22 @@ def test_failed_replace_leaves_previous_graph(neo4j_store) -> None:
 def test_knowledge_base_ingests(neo4j_store) -> None:
     summary = ingest(neo4j_store)
     assert neo4j_store.counts().nodes == summary.nodes
+
+
+def test_other_data_in_the_database_is_neither_counted_nor_touched(neo4j_store) -> None:
+    neo4j_store.replace_graph(graph("a"), version="v-test")
+    neo4j_store._run(
+        "WRITE",
+        lambda tx: tx.run("MERGE (o:NhskgTestForeign {id: 'foreign'}) MERGE (o)-[:NHSKG_TEST_LINK]->(o)").consume(),
+        writing=True,
+    )
+    try:
+        counts = neo4j_store.counts()
+        assert counts.nodes == 2 and counts.relationships == 1 and counts.version == "v-test"
+        assert "NhskgTestForeign" not in counts.by_label and "NHSKG_TEST_LINK" not in counts.by_type
+        neo4j_store.replace_graph(graph("b"), version="v-test-2")
+        left = neo4j_store.run_read("MATCH (o:NhskgTestForeign) RETURN count(o) AS n", {})
+        assert left == [{"n": 1}]
+        assert neo4j_store.counts().version == "v-test-2"
+    finally:
+        neo4j_store._run("WRITE", lambda tx: tx.run("MATCH (o:NhskgTestForeign) DETACH DELETE o").consume(), writing=True)

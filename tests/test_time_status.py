@@ -132,3 +132,26 @@ def test_subtract_and_weakest():
     assert weakest("in_force", "planned", None) == "planned"
     with pytest.raises(WindowError):
         Window.from_request(as_of="2015-02-30")
+
+
+# --- dated means dated; quantifiers reach only what they say --------------------------
+
+
+def test_a_2020_guideline_does_not_exist_in_1995(api):
+    items = api.get("/entities", params={"q": "covid", "as_of": "1995-01-01"}).json()["items"]
+    assert items == []
+    # It has no exact start ("undated", with the reason), so no dated answer
+    # includes it; the directory still finds it and says so.
+    assert api.get("/entities", params={"q": "covid", "as_of": "2021-01-01"}).json()["items"] == []
+    found = api.get("/entities", params={"q": "covid"}).json()["items"]
+    assert [i["id"] for i in found] == ["policy:nice-covid-19-rapid-guidelines"]
+    detail = api.get("/entities/policy:nice-covid-19-rapid-guidelines").json()
+    assert detail["properties"]["undated"] is True and "2020" in detail["properties"]["undated_reason"]
+
+
+def test_surrey_county_council_is_not_a_ccg_governing_body_member(api):
+    """Local authority representatives sit on CCG governing bodies only "in
+    some cases": the statement carries quantifier some and reaches no council."""
+    body = api.get("/subgraph", params={"seed": "org:surrey-county-council", "depth": 1, "as_of": "2016-01-01", "status": "any"}).json()
+    member_of = [e for e in body["edges"] if e["type"] == "MEMBER_OF" and e["from"] == "org:surrey-county-council"]
+    assert "type:ccg-governing-body" not in {e["to"] for e in member_of}

@@ -15,7 +15,7 @@ from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import ALL_STATUSES, Window, WindowError, holds
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.queries.answers import ask
+from nhskg.queries.answers import ask, closest_entities
 
 DATE_SCHEMA = {"format": "date"}
 STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
@@ -27,21 +27,35 @@ def run(store: GraphStore, name: str, /, window: Window | None = None, **params:
     return ask(store, name, window, **params)
 
 
+def comma_list(value: str | None) -> list[str]:
+    """A comma-separated parameter, each item trimmed, empty items dropped."""
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def label_pattern() -> str:
+    """The schema pattern of a comma list of labels (documents what is accepted)."""
+    names = "|".join(sorted(ALL_LABELS, key=lambda x: (-len(x), x)))
+    return rf"^\s*({names})\s*(,\s*({names})\s*)*$"
+
+
+STATUS_PATTERN = r"^\s*(any|((in_force|proposed|planned|delayed|superseded|disputed)\s*(,\s*(in_force|proposed|planned|delayed|superseded|disputed)\s*)*))\s*$"
+
+
 def _window_dependency(default: str, any_status_without_date: bool = False) -> Callable[..., Window]:
     as_of_doc = (
-        "one day, ISO YYYY-MM-DD (default: today). A fact counts when valid_from <= as_of < valid_to."
+        "one day, ISO YYYY-MM-DD (default: today; not with from/to). A fact counts when valid_from <= as_of < valid_to."
         if default == "today"
-        else "one day, ISO YYYY-MM-DD (default: all time)."
+        else "one day, ISO YYYY-MM-DD (default: all time; not with from/to)."
     )
 
     def window(
         as_of: Annotated[str | None, Query(description=as_of_doc, examples=["2015-01-01"], max_length=40, json_schema_extra=DATE_SCHEMA)] = None,
         from_: Annotated[
             str | None,
-            Query(alias="from", description="start of a period, ISO date, inclusive (with `to`: a fact counts when it overlaps [from, to))", max_length=40, json_schema_extra=DATE_SCHEMA),
+            Query(alias="from", description="start of a period, ISO date, inclusive (with `to`: a fact counts when it overlaps [from, to); before `to`; not with as_of)", max_length=40, json_schema_extra=DATE_SCHEMA),
         ] = None,
         to: Annotated[str | None, Query(description="end of a period, ISO date, exclusive", max_length=40, json_schema_extra=DATE_SCHEMA)] = None,
-        status: Annotated[str | None, Query(description=STATUS_DOC, max_length=200, examples=["in_force", "any", "in_force,planned"])] = None,
+        status: Annotated[str | None, Query(description=STATUS_DOC, max_length=200, examples=["in_force", "any", "in_force,planned"], json_schema_extra={"pattern": STATUS_PATTERN})] = None,
     ) -> Window:
         try:
             if any_status_without_date and status is None and not (as_of or from_ or to):
@@ -63,11 +77,24 @@ AllTimeWindow = Annotated[Window, Depends(_window_dependency("always"))]
 DirectoryWindow = Annotated[Window, Depends(_window_dependency("always", any_status_without_date=True))]
 
 
-def require_entity(store: GraphStore, node_id: str) -> dict[str, Any]:
-    """The entity_get row ({properties, labels}) or 404 naming the id."""
+class UnknownEntity(NotFound):
+    """A 404 for an id the graph does not hold, with the closest entities."""
+
+    def __init__(self, message: str, suggestions: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions
+
+
+def require_entity(store: GraphStore, node_id: str, param: str = "id") -> dict[str, Any]:
+    """The entity_get row ({properties, labels}), or a 404 naming the id (and
+    the parameter it came in) with `suggestions`: the closest entities."""
+    if not node_id.strip():
+        raise UserError(f"{param}: give an entity id, e.g. org:nhs-england")
     rows = run(store, "entity_get", id=node_id)
     if not rows:
-        raise NotFound(f"no entity with id {node_id!r}")
+        suggestions = closest_entities(store, node_id)
+        hint = f"; did you mean {suggestions[0]['id']!r} ({suggestions[0]['name']})?" if suggestions else ""
+        raise UnknownEntity(f"{param}: no entity with id {node_id!r}{hint}", suggestions)
     return rows[0]
 
 

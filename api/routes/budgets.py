@@ -9,29 +9,33 @@ from fastapi import APIRouter, Depends, Query
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
+from nhskg.api.strict import errors
 from nhskg.api.routes._common import AllTimeWindow, require_entity, run
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
 
 
-@router.get("/budgets", response_model=m.BudgetList, responses={404: {"description": "holder names an unknown id"}, 422: {"description": "malformed fiscal_year or limit over the cap"}})
+@router.get("/budgets", response_model=m.BudgetList, responses=errors({404: "holder names an unknown id", 422: "malformed fiscal_year, limit over the cap, unknown parameter"}))
 def budgets(
     store: Annotated[GraphStore, Depends(get_store)],
     window: AllTimeWindow,
-    holder: Annotated[str | None, Query(max_length=200, description="holder node id, matched exactly, e.g. type:ccg")] = None,
-    fiscal_year: Annotated[str | None, Query(pattern=r"^\d{4}/\d{2}$", description="fiscal year like 2017/18")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in the budget's name, description, wording or holder's name (case-insensitive), e.g. public health")] = None,
+    holder: Annotated[str | None, Query(min_length=1, max_length=200, description="holder node id: a type matches its instances' budgets too, and a body its types' (type:ccg; a CCG)")] = None,
+    fiscal_year: Annotated[str | None, Query(pattern=r"^[0-9]{4}/[0-9]{2}$", description="fiscal year like 2017/18")] = None,
     limit: Annotated[int, Query(ge=1, le=m.BUDGET_LIMIT_MAX, description=f"page size (max {m.BUDGET_LIMIT_MAX})")] = m.BUDGET_LIMIT_DEFAULT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
 ):
-    """Budgets, optionally by holder and fiscal year, with amount (GBP), the amount as worded, and evidence.
+    """Budgets, optionally by text, holder and fiscal year, with amount (GBP), the amount as worded, and evidence.
 
-    The holder is matched exactly: the CCG allocation is held by type:ccg (all
-    CCGs together), so it is not listed under one CCG.
+    A holder matches its own budgets, a type's instances' and a body's
+    types' (within the window): the CCG allocation is held by type:ccg (all
+    CCGs together), so it is listed for a CCG too, as the CCGs' combined
+    allocation (`holder` says who holds it).
     """
     if holder:
-        require_entity(store, holder)
-    filters = {"holder": holder, "fiscal_year": fiscal_year}
+        require_entity(store, holder, "holder")
+    filters = {"q": (q or "").strip() or None, "holder": holder, "fiscal_year": fiscal_year}
     total = run(store, "budgets_count", window, **filters)
     rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
     items = []

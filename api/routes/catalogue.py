@@ -8,6 +8,8 @@ from fastapi import APIRouter, Depends, Path, Request
 
 from nhskg.api import models as m
 from nhskg.api.deps import get_store
+from nhskg.api.strict import errors, takes_any_query
+from nhskg.api.strict import errors
 from nhskg.graph import GraphStore
 from nhskg.queries.catalogue import load_catalogue
 from nhskg.queries.catalogue import run as run_named
@@ -23,7 +25,7 @@ WINDOW_PARAMS_DOC = [
 ]
 
 
-@router.get("/queries", response_model=m.QueryCatalogue)
+@router.get("/queries", response_model=m.QueryCatalogue, responses=errors())
 def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
     """Every named query in queries/: what it answers, its parameters (with types) and an example."""
     return {
@@ -43,20 +45,22 @@ def list_queries(store: Annotated[GraphStore, Depends(get_store)]):
 @router.get(
     "/queries/{name}",
     response_model=m.QueryResult,
-    responses={404: {"description": "no query with that name"}, 422: {"description": "unknown, missing or malformed parameter"}, 400: {"description": "the engine rejected the query"}},
+    responses=errors({404: "no query with that name", 422: "unknown, missing or malformed parameter", 400: "the engine rejected the query"}),
 )
+@takes_any_query
 def run_query(name: Annotated[str, Path(max_length=100)], request: Request, store: Annotated[GraphStore, Depends(get_store)]):
     """Run one catalogue query read-only. Parameters come from the query string
     (`list` parameters comma-separated or repeated); they are validated against
-    the query's header (422 naming the parameter). A required `as_of` defaults
-    to today. At most 1000 rows are returned (`truncated` says when more came back)."""
+    the query's header (422 naming the parameter): whole numbers within
+    0..100000, text up to 1000 characters, lists up to 1000 items (trimmed).
+    A required `as_of` defaults to today. At most 1000 rows are returned (`truncated` says when more came back)."""
     entry = load_catalogue().get(name)
     raw: dict[str, Any] = {}
     for key in request.query_params:
         values = request.query_params.getlist(key)
         declared = next((p for p in entry.params if p.name == key), None)
         if declared is not None and declared.type == "list":
-            raw[key] = [v for value in values for v in value.split(",") if v]
+            raw[key] = [v.strip() for value in values for v in value.split(",") if v.strip()]
         else:
             raw[key] = values[-1]
     params = entry.coerce(raw)

@@ -9,8 +9,11 @@ from fastapi import APIRouter, Depends, Path, Query
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
+from nhskg.api.strict import errors
 from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, holds_in, require_entity, run
+from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
 from nhskg.queries.answers import accountable_for, statute_for_step
+from nhskg.queries.answers import search_entities as search_entities_answer
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
@@ -18,36 +21,48 @@ router = APIRouter(tags=["entities"])
 EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:icb", max_length=200)]
 
 
-@router.get("/entities", response_model=m.EntityList, responses={422: {"description": "bad parameter (malformed as_of, unknown label, limit over the cap)"}})
+IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
+
+
+@router.get("/entities", response_model=m.EntityList, responses=errors())
 def search_entities(
     store: Annotated[GraphStore, Depends(get_store)],
     window: DirectoryWindow,
-    q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id", max_length=200)] = None,
+    q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id, or an exact ODS/ONS code; exact matches rank first, and when nothing contains q the closest names are given (`match: similar`)", max_length=200)] = None,
     label: Annotated[m.LabelName | None, Query(description="only nodes with this label (Organisation, OrganisationType, Service, StatutoryBody, ...)")] = None,
+    instance_of: Annotated[str | None, Query(min_length=1, max_length=200, description="only bodies that are an INSTANCE_OF this type on the date or in the period, e.g. type:icb")] = None,
+    part_of: Annotated[str | None, Query(min_length=1, max_length=200, description="only nodes directly PART_OF this node on the date or in the period (e.g. the sub-ICB locations of an ICB)")] = None,
+    code: Annotated[str | None, Query(min_length=1, max_length=40, description="the body with this ODS or ONS code, current or former, any date (e.g. 09Y, E38000246)")] = None,
     limit: Annotated[int, Query(ge=1, le=m.ENTITY_LIMIT_MAX, description=f"page size (max {m.ENTITY_LIMIT_MAX})")] = m.ENTITY_LIMIT_DEFAULT,
-    offset: Annotated[int, Query(ge=0, description="rows to skip")] = 0,
+    offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
 ):
-    """Find entities by name or alias (case-insensitive substring), optionally by label, date or period.
+    """Find entities by name, alias or code, optionally by label, type, parent, date or period.
 
     Unlike the landscape endpoints, no date means *any date* and every status
     (a directory: abolished bodies such as PCTs and 2010 proposals can be
     found; each item says its status). With as_of or from/to, only entities
-    holding then (in_force unless `status` says otherwise)."""
+    holding then (in_force unless `status` says otherwise); `instance_of` and
+    `part_of` then ask about the INSTANCE_OF / PART_OF link on that date.
+    Items are ranked: exact name or id, exact alias or code, names starting
+    with q, the rest (`match` says which)."""
     if label is not None:
         check_label(label)
-    filters = {"q": q or None, "label": label}
-    total = run(store, "entity_search_count", window, **filters)
-    items = run(store, "entity_search", window, **filters, limit=limit, offset=offset)
+    for param, value in (("instance_of", instance_of), ("part_of", part_of)):
+        if value:
+            require_entity(store, value, param)
+    filters = {"q": (q or "").strip() or None, "label": label, "instance_of": instance_of, "part_of": part_of, "code": code.strip() if code else None}
+    found = search_entities_answer(store, window, limit=limit, offset=offset, **filters)
     return {
         "window": window.describe(),
-        "items": [{**ser.brief(r), "status": r.get("status") or "in_force"} for r in items],
-        "total": int(total[0]["total"]) if total else 0,
+        "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
+        "total": found.total,
         "limit": limit,
         "offset": offset,
+        "similar": found.similar,
     }
 
 
-@router.get("/entities/{id}", response_model=m.EntityDetail, responses={404: {"description": "no entity with that id"}})
+@router.get("/entities/{id}", response_model=m.EntityDetail, responses=errors())
 def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
     """One entity: its properties, aliases, evidence, the sources it cites and its neighbour counts by relationship type."""
     row = require_entity(store, id)
@@ -64,6 +79,7 @@ def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
         "labels": sorted(row["labels"]),
         "properties": {k: v for k, v in sorted(props.items()) if k not in ("evidence", "evidence_sources")},
         "aliases": list(props.get("aliases") or []),
+        "codes": ser.codes(props),
         "evidence": ser.evidence(props),
         "sources": [s["source"] for s in source_rows],
         "neighbours": dict(sorted(neighbours.items())),
@@ -71,8 +87,11 @@ def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
     }
 
 
-@router.get("/entities/{id}/accountability", response_model=m.Accountability, responses={404: {"description": "no entity with that id"}})
-def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], window: LandscapeWindow):
+Expand = Annotated[Literal["nodes"] | None, Query(description="nodes: full node records (every property and its evidence) instead of briefs")]
+
+
+@router.get("/entities/{id}/accountability", response_model=m.Accountability, responses=errors())
+def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], window: LandscapeWindow, expand: Expand = None):
     """Every chain of ACCOUNTABLE_TO from the entity up to a body that answers to no one, as of the date.
 
     Works for a type (type:icb) and for a body that is an instance of one
@@ -89,7 +108,7 @@ def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)
         "window": window.describe(),
         "valid_on_date": holds_in(row["properties"], window),
         "chains": [
-            {"nodes": [ser.node(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
+            {"nodes": [ser.node(n) if expand else ser.brief(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
             for c in chains
         ],
     }
@@ -120,7 +139,7 @@ def delegation_ids(d: dict[str, Any]) -> set[str | None]:
     return {d.get("by"), d.get("to"), d.get("power"), d.get("accountability_retained_by"), *(d.get("services") or [])}
 
 
-@router.get("/entities/{id}/delegations", response_model=m.DelegationList, responses={404: {"description": "no entity with that id"}})
+@router.get("/entities/{id}/delegations", response_model=m.DelegationList, responses=errors())
 def delegations(
     id: EntityId,
     store: Annotated[GraphStore, Depends(get_store)],
@@ -147,9 +166,14 @@ def delegations(
     }
 
 
-@router.get("/entities/{id}/history", response_model=m.History, responses={404: {"description": "no entity with that id"}})
-def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], window: AllTimeWindow):
-    """What the entity replaced and what replaced it, transitively (SUCCEEDED_BY and RENAMED_TO, up to 8 steps, all dates).
+@router.get("/entities/{id}/history", response_model=m.History, responses=errors())
+def history(
+    id: EntityId,
+    store: Annotated[GraphStore, Depends(get_store)],
+    window: AllTimeWindow,
+    expand: Annotated[Literal["node"] | None, Query(description="node: full records of the predecessors and successors instead of briefs")] = None,
+):
+    """What the entity replaced and what replaced it, transitively (SUCCEEDED_BY and RENAMED_TO, up to 8 steps, all dates; a CCG -> its merged CCG -> its ICB -> the ICB's successor).
 
     Each step carries its date (valid_from of the relationship), the statute
     behind it where known (`statute_basis`: `stated` on the relationship, or
@@ -177,9 +201,39 @@ def history(id: EntityId, store: Annotated[GraphStore, Depends(get_store)], wind
             for s in r["steps"]:
                 statute_id, basis = inferred[s["id"]]
                 steps.append({**ser.relationship(s), "date": s.get("date") or s.get("valid_from"), "statute": ser.brief_or_id(names, statute_id), "statute_basis": basis})
-            items.append({"node": ser.node(r["node"]), "distance": int(r["distance"]), "steps": steps})
+            items.append({"node": ser.node(r["node"]) if expand else ser.brief(r["node"]), "distance": int(r["distance"]), "steps": steps})
         out[key] = items
     own = links.get(id, [])
     out["established_by"] = [l for l in own if l["relationship"]["type"] == "ESTABLISHED_BY"]
     out["abolished_by"] = [l for l in own if l["relationship"]["type"] == "ABOLISHED_BY"]
     return out
+
+
+@router.get("/entities/{id}/accountable-bodies", response_model=m.AccountableBodies, responses=errors())
+def accountable_bodies(
+    id: EntityId,
+    store: Annotated[GraphStore, Depends(get_store)],
+    window: LandscapeWindow,
+    limit: Annotated[int, Query(ge=1, le=m.ACCOUNTABLE_LIMIT_MAX, description=f"page size (max {m.ACCOUNTABLE_LIMIT_MAX})")] = m.ACCOUNTABLE_LIMIT_DEFAULT,
+    offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
+):
+    """Who answers to this body, transitively, on the date or in the period: types and real bodies (NHS England <- the ICBs <- ...).
+
+    Each body is listed once, at its shortest distance, with `via`: the
+    bodies in between, nearest it first. Every node and ACCOUNTABLE_TO step
+    on the chain holds in the window. Type-level accountability reaches real
+    bodies (an ICB answers to NHS England because every ICB does)."""
+    entity = require_entity(store, id)
+    answer = accountable_bodies_answer(store, id, window)
+    rows = answer.rows
+    names = briefs(store, {v for r in rows for v in r["via"]})
+    page = rows[offset : offset + limit]
+    return {
+        "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
+        "window": window.describe(),
+        "items": [{"node": {**ser.brief(r), "status": r.get("status") or "in_force"}, "distance": r["distance"], "via": [ser.brief_or_id(names, v) for v in r["via"]]} for r in page],
+        "total": len(rows),
+        "limit": limit,
+        "offset": offset,
+        "truncated": answer.truncated,
+    }

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
 from nhskg.api.palette import style_document
+from nhskg.api.routes._common import DATE_SCHEMA, STATUS_PATTERN
 from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import Window, WindowError
 
@@ -28,10 +29,10 @@ MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".txt": "text/plain
 @router.get("/explore", response_class=HTMLResponse)
 def explore(
     seed: Annotated[str | None, Query(max_length=200, description="entity id to open on, e.g. type:icb")] = None,
-    as_of: Annotated[str | None, Query(max_length=40, description="day to open on, ISO YYYY-MM-DD")] = None,
-    from_: Annotated[str | None, Query(alias="from", max_length=40, description="start of a period (period mode), ISO date")] = None,
-    to: Annotated[str | None, Query(max_length=40, description="end of the period, exclusive")] = None,
-    status: Annotated[str | None, Query(max_length=200, description="statuses to show: a comma list, or any (default in_force)")] = None,
+    as_of: Annotated[str | None, Query(max_length=40, description="day to open on, ISO YYYY-MM-DD", json_schema_extra=DATE_SCHEMA)] = None,
+    from_: Annotated[str | None, Query(alias="from", max_length=40, description="start of a period (period mode), ISO date", json_schema_extra=DATE_SCHEMA)] = None,
+    to: Annotated[str | None, Query(max_length=40, description="end of the period, exclusive", json_schema_extra=DATE_SCHEMA)] = None,
+    status: Annotated[str | None, Query(max_length=200, description="statuses to show: a comma list, or any (default in_force)", json_schema_extra={"pattern": STATUS_PATTERN})] = None,
     view: Annotated[Literal["neighbourhood", "accountability", "delegation", "changes"] | None, Query(description="the view to open")] = None,
 ) -> HTMLResponse:
     """The graph explorer page: search, an entity panel with evidence, the neighbourhood graph, a date control (1990-2026) and a period mode, accountability / delegation / changes views, GraphML and CSV export. `?seed=ID&as_of=DATE` opens on that entity and day."""

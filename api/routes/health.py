@@ -1,28 +1,75 @@
+"""Health endpoints, following the usual conventions of an orchestrator:
+
+- `/health/live`: the process is up and serving HTTP (never touches the
+  engine, so a slow or restarting engine does not get the process killed).
+- `/health/ready`: the engine answers and a graph is loaded; 503 with
+  Retry-After otherwise, so a load balancer holds traffic back.
+- `/health`: readiness plus the graph's size and version, all from one read.
+"""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from nhskg.api.deps import StoreHolder
+from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.core.errors import EngineUnavailable, QueryError
 
 router = APIRouter(tags=["health"])
 
+_UNAVAILABLE = {503: {"description": "the engine is down or restarting, or no graph is loaded; `reason` says why (with Retry-After)"}}
+
 
 class Health(BaseModel):
-    status: str
-    engine: str
+    status: str = Field(examples=["ok"])
+    engine: str = Field(examples=["falkordb"])
     nodes: int
     relationships: int
+    version: str | None = Field(
+        default=None, description="content hash of the knowledge base, corpus and registers the graph was built from"
+    )
 
 
-@router.get("/health", response_model=Health, responses={503: {"description": "the engine is down; `reason` says why"}})
-def health(request: Request):
-    """Engine liveness and graph size. 503 with a reason when the engine is down."""
+class Live(BaseModel):
+    status: str = Field(examples=["ok"])
+
+
+def _unavailable(engine: str, reason: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=503,
+        content={"status": "unavailable", "engine": engine, "reason": reason},
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
+
+
+def _report(request: Request, *, ready_check: bool) -> Health | JSONResponse:
+    """Counts and version from one read; 503 when the engine is down, or (for
+    readiness) when no graph is loaded."""
     holder: StoreHolder = request.app.state.holder
     try:
         counts = holder.get().counts()
     except (EngineUnavailable, QueryError) as exc:
-        return JSONResponse(status_code=503, content={"status": "unavailable", "engine": holder.engine, "reason": str(exc)})
-    return Health(status="ok", engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships)
+        return _unavailable(holder.engine, str(exc))
+    if ready_check and counts.nodes == 0:
+        return _unavailable(holder.engine, "no graph is loaded yet (run nhskg ingest)")
+    status = "ready" if ready_check else "ok"
+    return Health(status=status, engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships, version=counts.version)
+
+
+@router.get("/health", response_model=Health, responses=_UNAVAILABLE)
+def health(request: Request):
+    """Engine, graph size and version, from one consistent read; 503 with a reason when the engine is down."""
+    return _report(request, ready_check=False)
+
+
+@router.get("/health/ready", response_model=Health, responses=_UNAVAILABLE)
+def ready(request: Request):
+    """200 when the engine answers and a graph is loaded, else 503 with Retry-After."""
+    return _report(request, ready_check=True)
+
+
+@router.get("/health/live", response_model=Live)
+def live() -> Live:
+    """200 while the process serves HTTP; does not touch the engine."""
+    return Live(status="ok")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
+from nhskg.api.strict import errors
 from nhskg.api.routes._common import LandscapeWindow, briefs, require_entity, run
 from nhskg.queries.answers import accountable_for
 from nhskg.graph import GraphStore
@@ -22,14 +23,15 @@ NodeParam = Annotated[str | None, Query(max_length=200)]
 @router.get(
     "/paths/delegation",
     response_model=m.DelegationPaths,
-    responses={404: {"description": "delegator, delegate or service names an unknown id"}, 422: {"description": "none of delegator/delegate/service given, or a malformed date"}},
+    responses=errors({404: "delegator, delegate or service names an unknown id", 422: "none of delegator/delegate/service given, a malformed date, an unknown parameter"}),
 )
 def delegation_paths(
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
-    delegator: Annotated[str | None, Query(max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
-    delegate: Annotated[str | None, Query(max_length=200, description="the body that carries the function out; a body matches delegations made to its type")] = None,
-    service: Annotated[str | None, Query(max_length=200, description="the service the function concerns; a delegation covers it if it names the service or one of its PART_OF ancestors")] = None,
+    delegator: Annotated[str | None, Query(min_length=1, max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
+    delegate: Annotated[str | None, Query(min_length=1, max_length=200, description="the body that carries the function out; a body matches delegations made to its type")] = None,
+    expand: Annotated[Literal["nodes"] | None, Query(description="nodes: full node records (every property and its evidence) instead of briefs")] = None,
+    service: Annotated[str | None, Query(min_length=1, max_length=200, description="the service the function concerns; a delegation covers it if it names the service or one of its PART_OF ancestors")] = None,
 ):
     """Chains of delegations (DELEGATES_TO, derived from Delegation records) valid on the date.
 
@@ -44,9 +46,9 @@ def delegation_paths(
     """
     if not (delegator or delegate or service):
         raise UserError("give at least one of delegator, delegate, service (from and to are the start and end of a period)")
-    for value in (delegator, delegate, service):
+    for param, value in (("delegator", delegator), ("delegate", delegate), ("service", service)):
         if value:
-            require_entity(store, value)
+            require_entity(store, value, param)
     rows = run(store, "delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=m.DELEGATION_PATHS_MAX + 1)
     truncated = len(rows) > m.DELEGATION_PATHS_MAX
     rows = rows[: m.DELEGATION_PATHS_MAX]
@@ -55,11 +57,11 @@ def delegation_paths(
         for rel in r["relationships"]:
             ids |= {rel.get("delegation_id"), rel.get("power"), rel.get("accountability_retained_by"), rel["from"], *(rel.get("services") or [])}
     names = briefs(store, ids)
-    return {"as_of": window.as_of, "window": window.describe(), "truncated": truncated, "paths": [_path(r, names) for r in rows]}
+    return {"as_of": window.as_of, "window": window.describe(), "truncated": truncated, "paths": [_path(r, names, expand == "nodes") for r in rows]}
 
 
-def _path(row: dict[str, Any], names: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    nodes = [ser.node(n) for n in row["nodes"]]
+def _path(row: dict[str, Any], names: dict[str, dict[str, Any]], full: bool) -> dict[str, Any]:
+    nodes = [ser.node(n) if full else ser.brief(n) for n in row["nodes"]]
     steps = []
     for rel in row["relationships"]:
         accountable, stated = accountable_for(rel)

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import LandscapeWindow, require_entity
-from nhskg.queries.answers import service_commissioners
+from nhskg.api.strict import errors
+from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, require_entity
+from nhskg.core.timescope import BEGINNING, END
+from nhskg.queries.answers import service_commissioners, service_timeline
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
 
 router = APIRouter(tags=["services"])
 
 
-@router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses={404: {"description": "no service with that id"}})
+@router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=errors({404: "no service with that id"}))
 def commissioners(
     id: Annotated[str, Path(description="service id, e.g. service:sexual-health", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
     include_parts: Annotated[bool, Query(description="also list commissioners of the service's PART_OF descendants, flagged with `via`")] = True,
+    expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: the commissioner's full record (every property and its evidence) instead of a brief")] = None,
 ):
     """Who commissions the service on the date (or in the period), and on what basis (statutory, delegated, ...).
 
@@ -39,16 +42,14 @@ def commissioners(
     Downwards: with include_parts (default) the commissioners of its parts are
     listed too, with `via` naming the part.
     """
-    row = require_entity(store, id)
-    if "Service" not in row["labels"]:
-        raise NotFound(f"{id!r} is not a service (labels: {', '.join(sorted(row['labels']))})")
+    row = require_service(store, id)
     answer = service_commissioners(store, id, window, include_parts)
     items = []
     for r in answer.rows:
         rel = r.relationship
         items.append(
             {
-                "commissioner": ser.node(r.commissioner),
+                "commissioner": ser.node(r.commissioner) if expand else ser.brief(r.commissioner),
                 "basis": rel.get("basis"),
                 "valid_from": rel.get("valid_from"),
                 "valid_to": rel.get("valid_to"),
@@ -65,3 +66,46 @@ def commissioners(
             }
         )
     return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "as_of": window.as_of, "window": window.describe(), "items": items}
+
+
+def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
+    row = require_entity(store, service_id)
+    if "Service" not in row["labels"]:
+        raise NotFound(f"{service_id!r} is not a service (labels: {', '.join(sorted(row['labels']))})")
+    return row
+
+
+@router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=errors({404: "no service with that id"}))
+def timeline(
+    id: Annotated[str, Path(description="service id, e.g. service:dental-services", max_length=200)],
+    store: Annotated[GraphStore, Depends(get_store)],
+    window: AllTimeWindow,
+    expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: full records instead of briefs")] = None,
+):
+    """Who commissioned the service over time (all time unless narrowed), as intervals [from, to) with basis and evidence.
+
+    The same rule as /services/{id}/commissioners, applied to every stretch of
+    time in which nothing changes: a part with no commissioner of its own is
+    answered by its nearest ancestor's (`from_parent`). Neighbouring
+    stretches with the same commissioner and the same fact are joined;
+    `from: null` / `to: null` mean unbounded."""
+    row = require_service(store, id)
+    items = []
+    for piece in service_timeline(store, id, window):
+        r = piece["row"]
+        rel = r.relationship
+        items.append(
+            {
+                "from": None if piece["from"] == BEGINNING else piece["from"],
+                "to": None if piece["to"] == END else piece["to"],
+                "commissioner": ser.node(r.commissioner) if expand else ser.brief(r.commissioner),
+                "basis": rel.get("basis"),
+                "status": rel.get("status") or "in_force",
+                "from_parent": ser.brief(r.from_parent) if r.from_parent else None,
+                "relationship_id": rel["id"],
+                "derived": bool(rel.get("derived")),
+                "delegation_id": rel.get("delegation_id"),
+                "evidence": ser.evidence(rel),
+            }
+        )
+    return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "window": window.describe(), "items": items}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api import models as m
 from nhskg.api.deps import get_store
+from nhskg.api.strict import errors
 from nhskg.api.routes._common import run
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
@@ -23,14 +24,14 @@ def _counts(store: GraphStore) -> dict[str, dict[str, int]]:
     return counts
 
 
-@router.get("/sources", response_model=m.SourceList)
+@router.get("/sources", response_model=m.SourceList, responses=errors())
 def list_sources(store: Annotated[GraphStore, Depends(get_store)]):
     """Every source document with its metadata and how many facts cite it."""
     counts = _counts(store)
     return {"items": [{**r["source"], "facts": counts.get(r["source"]["id"], {"nodes": 0, "relationships": 0})} for r in run(store, "sources_list")]}
 
 
-@router.get("/sources/{id}", response_model=m.SourceDetail, responses={404: {"description": "no source with that id"}})
+@router.get("/sources/{id}", response_model=m.SourceDetail, responses=errors({404: "no source with that id"}))
 def get_source(
     id: Annotated[str, Path(max_length=200, description="source id, e.g. source:kingsfund-2023")],
     store: Annotated[GraphStore, Depends(get_store)],

@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import LandscapeWindow, check_label, holds_in, require_entity
+from nhskg.api.strict import errors
+from nhskg.api.routes._common import LandscapeWindow, check_label, comma_list, holds_in, label_pattern, require_entity
 from nhskg.queries.answers import neighbourhood
 from nhskg.graph import GraphStore
 
@@ -27,16 +28,18 @@ CAPS = {"depth": m.SUBGRAPH_DEPTH_MAX, "max_nodes": m.SUBGRAPH_NODES_MAX, "edges
             "content": {"application/graphml+xml": {}, "application/zip": {}},
             "description": "JSON by default; GraphML (format=graphml) or a zip of nodes.csv and edges.csv (format=csv)",
         },
-        404: {"description": "unknown seed"},
-        422: {"description": "depth or max_nodes over the cap, unknown label or format, malformed as_of"},
+        **errors({404: "unknown seed", 422: "depth or max_nodes over the cap, unknown label or format, malformed as_of"}),
     },
 )
 def subgraph(
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
-    seed: Annotated[str, Query(max_length=200, description="node id to start from, e.g. type:icb")],
+    seed: Annotated[str, Query(min_length=1, max_length=200, description="node id to start from, e.g. type:icb")],
     depth: Annotated[int, Query(ge=0, le=m.SUBGRAPH_DEPTH_MAX, description=f"hops from the seed (max {m.SUBGRAPH_DEPTH_MAX})")] = m.SUBGRAPH_DEPTH_DEFAULT,
-    labels: Annotated[str | None, Query(description="comma-separated labels: only walk to nodes carrying one of them (e.g. Organisation,OrganisationType)")] = None,
+    labels: Annotated[
+        str | None,
+        Query(max_length=1000, description="comma-separated labels: only walk to nodes carrying one of them (e.g. Organisation,OrganisationType)", json_schema_extra={"pattern": label_pattern()}),
+    ] = None,
     max_nodes: Annotated[int, Query(ge=1, le=m.SUBGRAPH_NODES_MAX, description=f"node cap (max {m.SUBGRAPH_NODES_MAX}); `truncated` says when it bit")] = m.SUBGRAPH_NODES_DEFAULT,
     format: Annotated[Literal["json", "graphml", "csv"], Query(description="json (default), graphml, or csv (a zip of nodes.csv and edges.csv)")] = "json",
 ):
@@ -52,8 +55,8 @@ def subgraph(
     """
     label_list = None
     if labels:
-        label_list = [check_label(lab.strip(), "labels") for lab in labels.split(",") if lab.strip()] or None
-    seed_row = require_entity(store, seed)
+        label_list = [check_label(lab, "labels") for lab in comma_list(labels)] or None
+    seed_row = require_entity(store, seed, "seed")
     walk = neighbourhood(store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, holds_in(seed_row["properties"], window))
     data = {
         "seed": seed,

@@ -73,6 +73,9 @@ class Window:
     end: str
     statuses: tuple[str, ...] = DEFAULT_STATUSES
     as_of: str | None = None  # set when the window is one day
+    # A question with no date at all (the directory, all of history) also
+    # finds records whose start is unknown; a dated question never does.
+    undated_too: bool = False
 
     @classmethod
     def on(cls, day: str, statuses: tuple[str, ...] = DEFAULT_STATUSES) -> "Window":
@@ -86,7 +89,7 @@ class Window:
 
     @classmethod
     def always(cls, statuses: tuple[str, ...] = DEFAULT_STATUSES) -> "Window":
-        return cls(BEGINNING, END, statuses)
+        return cls(BEGINNING, END, statuses, undated_too=True)
 
     @classmethod
     def from_request(
@@ -115,7 +118,7 @@ class Window:
 
     def params(self) -> dict[str, Any]:
         """The parameters the catalogue's `@valid(x)` fragment reads."""
-        return {"from_date": self.start, "to_date": self.end, "statuses": list(self.statuses)}
+        return {"from_date": self.start, "to_date": self.end, "statuses": list(self.statuses), "undated_too": self.undated_too}
 
     def describe(self) -> dict[str, Any]:
         return {"as_of": self.as_of, "from": None if self.as_of else self.start, "to": None if self.as_of else self.end, "status": list(self.statuses)}
@@ -130,7 +133,7 @@ def holds(props: Mapping[str, Any], window: Window) -> bool:
     return (
         in_time(props, window.start, window.end)
         and (props.get("status") or "in_force") in window.statuses
-        and not props.get("undated")
+        and (window.undated_too or not props.get("undated"))
     )
 
 
