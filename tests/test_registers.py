@@ -240,7 +240,7 @@ def test_ids_are_unique_and_readable(graph: GraphData) -> None:
 def test_curated_bodies_are_merged_not_duplicated(graph: GraphData, nodes: dict) -> None:
     assert "org:ods-09y" not in nodes and "org:ons-e10000030" not in nodes
     nws = nodes["org:nws-ccg"].props
-    assert nws["ods_code"] == "09Y" and nws["valid_to"] == "2020-04-01"
+    assert nws["ods_code"] == "09Y" and nws["valid_to"] == "2020-04-01" and nws["register_id"] == "org:ods-09y"
     assert "quote" in nws["evidence_kinds"] and "register" in nws["evidence_kinds"]  # curated evidence kept
     assert len([r for r in graph.relationships if r.type == "INSTANCE_OF" and r.from_id == "org:nws-ccg"]) == 1
     assert nodes["org:surrey-county-council"].props["ons_code"] == "E10000030"

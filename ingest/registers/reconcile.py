@@ -45,6 +45,7 @@ def load_reconciliation(path: Path = RECONCILE_FILE) -> Reconciliation:
 def merge_body(curated: NodeRow, register: NodeRow) -> NodeRow:
     """The curated node with the register's codes, names, evidence and legal dates."""
     props: dict[str, Any] = dict(curated.props)
+    props["register_id"] = register.id  # the id the body would have had (org:ods-09y), for look-ups by it
     for key in REGISTER_ADDS:
         if key in register.props:
             props[key] = register.props[key]
