@@ -11,6 +11,7 @@ from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
+from nhskg.ingest.registers import add_registers
 from nhskg.ingest.version import source_version
 
 
@@ -35,6 +36,7 @@ def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
     Derivation runs last so that real bodies from the registers inherit the
     facts of their types like curated ones do."""
     data = compile_graph(load_knowledge_base(kb_dirs))
+    add_registers(data)
     normalise_events(data)
     data.relationships.extend(derive_edges(data))
     return data

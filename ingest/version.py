@@ -14,7 +14,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Everything a build reads from the package. registers/files is added by the
 # register layer; it counts once it exists.
-SOURCE_DIRS = (PACKAGE_DIR / "kb", PACKAGE_DIR / "corpus", PACKAGE_DIR / "registers" / "files")
+SOURCE_DIRS = (PACKAGE_DIR / "kb", PACKAGE_DIR / "corpus", PACKAGE_DIR / "registers" / "files", PACKAGE_DIR / "registers" / "reconcile.yaml")
 
 
 def _files(root: Path) -> list[Path]:

@@ -24,6 +24,7 @@ from types import FrameType
 
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.extract.cli import register as register_extract
+from nhskg.ingest.registers.cli import register as register_registers
 from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
 from nhskg.ingest.pipeline import ingest
 from nhskg.ingest.version import source_version
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_model_table)
 
     register_extract(sub)
+    register_registers(sub)
     return parser
 
 

@@ -55,7 +55,9 @@ def test_ingest_then_status(tmp_path: Path) -> None:
     assert status.returncode == 0, status.stderr
     assert "engine: falkordb" in status.stdout
     assert f"nodes: {nodes}" in status.stdout
-    sources = len(load_knowledge_base().sources)
+    from nhskg.ingest.registers.files import CATALOGUE
+
+    sources = len(load_knowledge_base().sources) + len(CATALOGUE)  # KB sources + one per register file
     assert f"  Source: {sources}\n" in status.stdout  # counts by label
 
 

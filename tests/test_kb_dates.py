@@ -249,6 +249,6 @@ def test_outside_evidence_is_a_citation_or_a_paraphrase_never_a_quote(graph: Gra
             if source in external:
                 assert kind in ("citation", "paraphrase"), element.id
                 seen.add(kind)
-            elif not source.startswith("register:"):
+            elif not source.startswith("source:register-"):  # register files: evidence kind `register`
                 assert kind == "quote", element.id
     assert seen == {"citation", "paraphrase"}
