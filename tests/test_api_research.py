@@ -89,22 +89,27 @@ def changes(api, start, end, **params):
 
 def test_changes_of_april_2013(api):
     body = changes(api, "2013-04-01", "2013-04-02")
-    kinds = {(i["kind"], i["entities"][0]["id"]) for i in body["items"]}
-    assert ("abolished", "type:pct") in kinds and ("abolished", "type:sha") in kinds
-    assert ("established", "type:ccg") in kinds
-    assert any(k == "succeeded" or k == "merged" for k, _ in kinds)
     assert {i["date"] for i in body["items"]} == {"2013-04-01"}
-    assert body["total"] >= len(body["items"]) > 5
+    # With the registers, 1 April 2013 is hundreds of changes (211 CCGs open,
+    # every PCT closes): ask for one kind at a time.
+    assert body["total"] > len(body["items"]) > 5
+    abolished = {i["entities"][0]["id"] for i in changes(api, "2013-04-01", "2013-04-02", kind="abolished")["items"]}
+    assert {"type:pct", "type:sha"} <= abolished
+    established = changes(api, "2013-04-01", "2013-04-02", kind="established", limit=500)
+    assert "type:ccg" in {i["entities"][0]["id"] for i in established["items"]}
+    assert "org:nws-ccg" in {i["entities"][0]["id"] for i in established["items"]}
+    assert changes(api, "2013-04-01", "2013-04-02", kind="succeeded,merged")["total"] > 0
     for item in body["items"]:
         assert item["description"] and set(item["entities"][0]) >= {"id", "name", "labels"}
 
 
 def test_changes_of_july_2022_bring_icbs_and_end_ccgs(api):
-    body = changes(api, "2022-07-01", "2022-07-02")
-    kinds = {(i["kind"], i["entities"][0]["id"]) for i in body["items"]}
-    assert ("established", "type:icb") in kinds
-    assert ("abolished", "type:ccg") in kinds
-    assert any(k.startswith("commissioning_") for k, _ in kinds)
+    established = {i["entities"][0]["id"] for i in changes(api, "2022-07-01", "2022-07-02", kind="established", limit=500)["items"]}
+    assert "type:icb" in established and "org:ods-qxu" in established
+    abolished = {i["entities"][0]["id"] for i in changes(api, "2022-07-01", "2022-07-02", kind="abolished", limit=500)["items"]}
+    assert "type:ccg" in abolished and "org:ods-92a" in abolished
+    moved = changes(api, "2022-07-01", "2022-07-02", kind="commissioning_moved,commissioning_started,commissioning_ended")
+    assert moved["total"] > 0
 
 
 def test_changes_of_april_2026_with_registers(register_api):
@@ -115,13 +120,13 @@ def test_changes_of_april_2026_with_registers(register_api):
 
 
 def test_changes_are_ordered_filtered_and_paginated(api):
-    body = changes(api, "2010-01-01", "2024-01-01", status="any")
+    body = changes(api, "2010-01-01", "2024-01-01", kind="delegation,announced,renamed", status="any")
     dates = [i["date"] for i in body["items"]]
     assert dates == sorted(dates) and body["total"] == len(body["items"])
     assert {"announced", "delegation"} <= {i["kind"] for i in body["items"]}
     only = changes(api, "2010-01-01", "2024-01-01", kind="delegation, announced", status="any")
     assert {i["kind"] for i in only["items"]} == {"delegation", "announced"}
-    page = changes(api, "2010-01-01", "2024-01-01", status="any", limit=3, offset=2)
+    page = changes(api, "2010-01-01", "2024-01-01", kind="delegation,announced,renamed", status="any", limit=3, offset=2)
     assert page["items"] == body["items"][2:5] and page["total"] == body["total"]
 
 
@@ -196,9 +201,10 @@ def test_unknown_id_404_suggests_the_closest(api):
 
 
 def test_instance_of_and_part_of_with_total(register_api):
-    icbs = register_api.get("/entities", params={"instance_of": "type:icb", "as_of": "2024-01-01"}).json()
-    assert ids(icbs["items"]) == ["org:ods-tqxu"] and icbs["total"] == 1
-    ccgs_2019 = register_api.get("/entities", params={"instance_of": "type:ccg", "as_of": "2019-01-01"}).json()
+    icbs = register_api.get("/entities", params={"instance_of": "type:icb", "as_of": "2024-01-01", "limit": 200}).json()
+    # The test ICB beside the 42 real ones the registers bring.
+    assert {"org:ods-tqxu", "org:ods-qxu"} <= set(ids(icbs["items"])) and icbs["total"] == len(icbs["items"])
+    ccgs_2019 = register_api.get("/entities", params={"instance_of": "type:ccg", "as_of": "2019-01-01", "limit": 500}).json()
     assert "org:ods-t09y" in ids(ccgs_2019["items"]) and "org:ods-t92a" not in ids(ccgs_2019["items"])
     assert ccgs_2019["total"] == len(ccgs_2019["items"])
     parts = register_api.get("/entities", params={"part_of": "org:ods-tqxu", "as_of": "2024-01-01"}).json()
