@@ -137,6 +137,7 @@ def _compile_delegation(d: DelegationRecord, data: GraphData, relate, external: 
         "services": d.services,
         "power": d.power,
         "accountability_retained_by": d.accountability_retained_by,
+        "quantifier": d.quantifier,
         **scope(d),
         **provenance(d.evidence, external),
     }

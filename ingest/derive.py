@@ -93,6 +93,9 @@ def _delegation_edges(node: NodeRow, make_id: MakeId) -> list[RelRow]:
         "rule": "delegation",
         "derived_from": [node.id],
         "delegation_id": node.id,
+        # "ICBs may choose to delegate": the derived edges say so, and real
+        # ICBs do not inherit them.
+        "quantifier": p.get("quantifier", "all"),
         **merge_evidence(p),
     }
     edges = [

@@ -242,6 +242,10 @@ class DelegationRecord(Scoped):
     power: str | None = None
     # Who stays formally accountable for the function (often the delegator).
     accountability_retained_by: str | None = None
+    # When the delegator is a type: do all bodies of it delegate (`all`), or
+    # only some (`some`), or may they choose to (`may`)? Only `all` reaches
+    # each real body as a delegation it makes.
+    quantifier: Quantifier = "all"
     description: str | None = None
 
     @field_validator("id")

@@ -152,12 +152,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="data directory of the embedded engine (env NHSKG_DATA_DIR; default ~/.local/share/nhskg)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # --data-dir works after the command too (`nhskg serve --data-dir D`);
+    # SUPPRESS keeps a value given before the command when it is not repeated.
+    engine_options = argparse.ArgumentParser(add_help=False)
+    engine_options.add_argument("--data-dir", default=argparse.SUPPRESS, help="data directory of the embedded engine (as before the command)")
 
-    p = sub.add_parser("ingest", help="build the graph from the knowledge base into the configured engine")
+    p = sub.add_parser("ingest", parents=[engine_options], help="build the graph from the knowledge base into the configured engine")
     p.add_argument("--kb", action="append", metavar="DIR", help="extra knowledge-base folder or file (e.g. accepted extraction candidates); repeatable")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("serve", help="ingest if the graph is empty, then serve the HTTP API")
+    p = sub.add_parser("serve", parents=[engine_options], help="ingest when the graph is missing or was built from other data, then serve the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--kb", action="append", metavar="DIR", help="extra knowledge-base folder or file; repeatable")
@@ -165,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("status", help="engine, location and counts by label and type")
+    p = sub.add_parser("status", parents=[engine_options], help="engine, location and counts by label and type")
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("model-table", help="print the vocabulary tables and the knowledge base's contents as Markdown")

@@ -132,6 +132,7 @@ def delegation_record(d: dict[str, Any], via_type: str | None, names: dict[str, 
         "evidence": ser.evidence(d),
         "source_ids": d.get("source_ids") or [],
         "via_type": via_type,
+        "quantifier": d.get("quantifier") or "all",
     }
 
 
