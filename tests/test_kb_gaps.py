@@ -9,23 +9,15 @@ The answer rule is the one in `nhskg.core.timescope` (`holds` with a `Window`).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
 from nhskg.core.timescope import Window, holds
 from nhskg.graph.store import GraphData, NodeRow, RelRow
-from nhskg.ingest.pipeline import build_graph
-
-
-@pytest.fixture(scope="module")
-def graph() -> GraphData:
-    return build_graph()
-
-
-@pytest.fixture(scope="module")
-def nodes(graph: GraphData) -> dict[str, NodeRow]:
-    return {n.id: n for n in graph.nodes}
+# The module's graph fixtures and edge filter, shared rather than repeated.
+from tests.test_kb_dates import graph, nodes, rels  # noqa: F401  (pytest fixtures)
 
 
 def on(day: str) -> Window:
@@ -36,12 +28,16 @@ def exists(nodes: dict[str, NodeRow], node_id: str, day: str) -> bool:
     return holds(nodes[node_id].props, on(day))
 
 
-def rels(graph: GraphData, rel_type: str, from_id: str | None = None, to_id: str | None = None) -> list[RelRow]:
-    return [
-        r
-        for r in graph.relationships
-        if r.type == rel_type and (from_id is None or r.from_id == from_id) and (to_id is None or r.to_id == to_id)
-    ]
+def day_before(day: str) -> str:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat()
+
+
+def assert_exists_exactly(nodes: dict[str, NodeRow], node_id: str, first: str, end: str) -> None:
+    """The node answers from `first` up to (not including) `end`, and not on the day either side."""
+    assert not exists(nodes, node_id, day_before(first))
+    assert exists(nodes, node_id, first)
+    assert exists(nodes, node_id, day_before(end))
+    assert not exists(nodes, node_id, end)
 
 
 def holding(graph: GraphData, rel_type: str, day: str, from_id: str | None = None, to_id: str | None = None) -> list[RelRow]:
@@ -69,10 +65,7 @@ def kinds_of(props: dict[str, Any]) -> list[str]:
 
 
 def test_pct_clusters_exist_from_2011_until_the_pcts_end(nodes: dict[str, NodeRow]) -> None:
-    assert not exists(nodes, "type:pct-cluster", "2010-12-31")
-    assert exists(nodes, "type:pct-cluster", "2011-06-01")
-    assert exists(nodes, "type:pct-cluster", "2013-03-31")
-    assert not exists(nodes, "type:pct-cluster", "2013-04-01")
+    assert_exists_exactly(nodes, "type:pct-cluster", "2011-06-01", "2013-04-01")
 
 
 def test_pcts_are_members_of_clusters_only_in_2011_to_2013(graph: GraphData) -> None:
@@ -101,10 +94,7 @@ def test_pct_cluster_count_and_guidance(graph: GraphData, nodes: dict[str, NodeR
 
 
 def test_nhs_improvement_operates_2016_to_2022(nodes: dict[str, NodeRow]) -> None:
-    assert not exists(nodes, "org:nhs-improvement", "2016-03-31")
-    assert exists(nodes, "org:nhs-improvement", "2016-04-01")
-    assert exists(nodes, "org:nhs-improvement", "2022-06-30")
-    assert not exists(nodes, "org:nhs-improvement", "2022-07-01")
+    assert_exists_exactly(nodes, "org:nhs-improvement", "2016-04-01", "2022-07-01")
     assert "StatutoryBody" not in nodes["org:nhs-improvement"].labels
 
 
@@ -116,10 +106,7 @@ def test_monitor_and_tda_are_part_of_nhs_improvement_while_it_operates(graph: Gr
 
 
 def test_monitor_dates_and_its_end(nodes: dict[str, NodeRow]) -> None:
-    assert not exists(nodes, "org:monitor", "2003-12-31")
-    assert exists(nodes, "org:monitor", "2004-06-01")
-    assert exists(nodes, "org:monitor", "2022-06-30")
-    assert not exists(nodes, "org:monitor", "2022-07-01")
+    assert_exists_exactly(nodes, "org:monitor", "2004-01-01", "2022-07-01")
 
 
 def test_nhs_improvement_succeeded_by_nhs_england_and_accountable_to_parliament(graph: GraphData) -> None:
@@ -134,9 +121,7 @@ def test_nhs_improvement_succeeded_by_nhs_england_and_accountable_to_parliament(
 
 
 def test_stps_from_2016_to_2022_with_44_footprints(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
-    assert not exists(nodes, "type:stp", "2015-12-31")
-    assert exists(nodes, "type:stp", "2016-06-01")
-    assert not exists(nodes, "type:stp", "2022-07-01")
+    assert_exists_exactly(nodes, "type:stp", "2016-03-30", "2022-07-01")
     assert count_on(graph, nodes, "type:stp", "2016-06-01") == {44}
     assert count_on(graph, nodes, "type:stp", "2016-03-29") == set()
 
@@ -159,9 +144,7 @@ def test_accountable_care_systems_renamed_ics_in_february_2018(graph: GraphData,
 
 
 def test_non_statutory_icss_2018_to_2022_then_statutory(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
-    assert not exists(nodes, "type:non-statutory-ics", "2018-02-01")
-    assert exists(nodes, "type:non-statutory-ics", "2019-06-01")
-    assert not exists(nodes, "type:non-statutory-ics", "2022-07-01")
+    assert_exists_exactly(nodes, "type:non-statutory-ics", "2018-02-02", "2022-07-01")
     assert not exists(nodes, "type:ics", "2022-06-30")
     assert exists(nodes, "type:ics", "2022-07-01")
     assert event_days(graph, "SUCCEEDED_BY", "type:non-statutory-ics", "type:ics") == {"2022-07-01"}
