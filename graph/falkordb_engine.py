@@ -154,6 +154,12 @@ class FalkorDBStore(GraphStore):
             # means the engine is unavailable, not that the caller erred.
             raise EngineUnavailable(f"FalkorDB could not be restarted: {exc}") from None
 
+    def keep_engine_running(self) -> None:
+        """For an owner that serves no reads itself (`serve --workers N`):
+        restart the engine now if it stopped answering."""
+        if not self.server.answers():
+            self._recover()
+
     def _call(self, operation: Callable[[], T]) -> T:
         """Run a read; while the engine is down or restarting, restart it (if we
         own it) and retry, for at most READ_RETRY_S."""
