@@ -91,21 +91,27 @@ def url_files(data_dir: Path, tmp: Path, count: int) -> dict[str, Path]:
     return files
 
 
-def measure(serve_base: str, floor_base: str, files: dict[str, Path], rounds: int, seconds: int, connections: int) -> list[list[Run]]:
+def measure(serve_base: str, floor_base: str, files: dict[str, Path], rounds: int, seconds: int, connections: int) -> list[list[tuple[Run, Run]]]:
+    """Each family right after its own floor run: the machine is shared and its
+    load moves within a minute, so a ratio compares two runs seconds apart."""
     out = []
     for _ in range(rounds):
-        runs = []
+        pairs = []
         for name, path in files.items():
-            base = floor_base if name == "floor" else serve_base
-            load = os.getloadavg()[0]
-            rate, p99, total, non_200, errors = wrk(base, path, seconds, connections)
-            runs.append(Run(name, rate, p99, total, non_200, errors, load))
-            print(f"  {name:16s} {rate:8.0f} req/s  p99 {p99:7.1f} ms  non-200 {non_200}  load {load:.2f}", flush=True)
-        out.append(runs)
+            if name == "floor":
+                continue
+            pair = []
+            for base, label, url_file in ((floor_base, "floor", files["floor"]), (serve_base, name, path)):
+                load = os.getloadavg()[0]
+                rate, p99, total, non_200, errors = wrk(base, url_file, seconds, connections)
+                pair.append(Run(label, rate, p99, total, non_200, errors, load))
+            print(f"  {name:16s} {pair[1].rate:8.0f} req/s (floor {pair[0].rate:6.0f}, ratio {pair[1].rate / pair[0].rate:.2f})  p99 {pair[1].p99_ms:7.1f} ms  non-200 {pair[1].non_200}  load {pair[1].load:.2f}", flush=True)
+            pairs.append((pair[0], pair[1]))
+        out.append(pairs)
     return out
 
 
-def section(rounds: list[list[Run]], workers: int, seconds: int, connections: int, nodes: int, rels: int, note: str) -> str:
+def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, connections: int, nodes: int, rels: int, note: str) -> str:
     lines = [
         BEGIN,
         f"## Throughput against the floor ({connections} connections, {workers} worker(s) each side)",
@@ -115,22 +121,23 @@ def section(rounds: list[list[Run]], workers: int, seconds: int, connections: in
         f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --write benchmarks/RESULTS.md",
         "",
         f"`wrk -t2 -c{connections} -d{seconds}s` per run; the floor is benchmarks/floor_app.py (a bare FastAPI `def` endpoint) under",
-        f"uvicorn with {workers} worker(s), measured in the same run, interleaved with the API's families, {len(rounds)} rounds.",
+        f"uvicorn with {workers} worker(s), measured in the same run, each family run right after a floor run, {len(rounds)} rounds.",
         "Every family varies its parameters (benchmarks/workload.py: random ids, dates 1995-2026); `mixed` draws from",
         f"all of them. Graph: {nodes} nodes, {rels} relationships. {note}",
         "Non-200 answers are 404/422 the random parameters provoke (e.g. a delegation path from a body with no",
         "delegations), never 5xx; they are counted as answers.",
         "",
-        "| round | family | req/s | ratio to floor | target | p99 (ms) | p99 target | non-200 | 5xx | load avg (1 min) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| round | family | req/s | floor req/s (just before) | ratio | target | p99 (ms) | p99 target | non-200 | 5xx | load avg (1 min) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for i, runs in enumerate(rounds, start=1):
-        floor = next(r for r in runs if r.name == "floor")
-        for r in runs:
+    for i, pairs in enumerate(rounds, start=1):
+        for floor, r in pairs:
             ratio = r.rate / floor.rate if floor.rate else 0.0
-            target = "" if r.name == "floor" else f"{TARGET_RATIO.get(r.name, 0.6):.1f}"
-            p99_target = "" if r.name in ("floor", "mixed") else str(TARGET_P99_MS.get(r.name, 50))
-            lines.append(f"| {i} | {r.name} | {r.rate:.0f} | {ratio:.2f} | {target} | {r.p99_ms:.1f} | {p99_target} | {r.non_200} | {r.server_errors} | {r.load:.2f} |")
+            p99_target = "" if r.name == "mixed" else str(TARGET_P99_MS.get(r.name, 50))
+            lines.append(
+                f"| {i} | {r.name} | {r.rate:.0f} | {floor.rate:.0f} | {ratio:.2f} | {TARGET_RATIO.get(r.name, 0.6):.1f} | {r.p99_ms:.1f} | {p99_target} "
+                f"| {r.non_200} | {r.server_errors} | {r.load:.2f} |"
+            )
     lines.append(END)
     return "\n".join(lines)
 
@@ -161,7 +168,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         data_dir = args.data_dir or tmp / "data"
-        extra = ["--workers", str(args.workers)] if args.workers != 1 else []
+        extra = ["--workers", str(args.workers)]
         server = start_serve(data_dir, tmp / "serve.log", *extra, ready_timeout=300)
         floor = None
         try:

@@ -85,6 +85,57 @@ def _plain_falkor(value: Any) -> Any:
     return value
 
 
+def _literal(value: Any, out: list[str]) -> None:
+    """Append `value` as the Cypher literal the engine's `CYPHER name=value`
+    parameter header takes. The same rules as the falkordb client's
+    stringify_param_value (strings in double quotes with backslash and quote
+    escaped, map keys in backticks), written for speed: at 100,000
+    organisations the client's version spent ~15 s serialising ~370 MB of
+    parameters for one ingest."""
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or '"' in value:
+            value = value.replace("\\", "\\\\").replace('"', '\\"')
+        out.append('"' + value + '"')
+    elif kind is dict:
+        out.append("{")
+        first = True
+        for key, item in value.items():
+            if not first:
+                out.append(",")
+            first = False
+            if not key or "`" in key:
+                raise ValueError(f"a property name cannot be empty or contain a backtick: {key!r}")
+            out.append("`" + key + "`:")
+            _literal(item, out)
+        out.append("}")
+    elif kind is list or kind is tuple:
+        out.append("[")
+        for i, item in enumerate(value):
+            if i:
+                out.append(",")
+            _literal(item, out)
+        out.append("]")
+    elif value is None:
+        out.append("null")
+    elif kind is bool:
+        out.append("true" if value else "false")
+    elif kind is int or kind is float:
+        out.append(repr(value))
+    else:
+        raise ValueError(f"cannot write a {kind.__name__} as a graph property: {value!r}")
+
+
+def params_header(params: dict[str, Any]) -> str:
+    """`CYPHER a=... b=... ` for a write statement's parameters."""
+    out = ["CYPHER "]
+    for name, value in params.items():
+        out.append(name + "=")
+        _literal(value, out)
+        out.append(" ")
+    return "".join(out)
+
+
 def _check_params(params: dict[str, Any]) -> None:
     """The falkordb client sends parameters as a text `CYPHER k=v` prefix,
     which cannot carry a NUL character; refuse it with a clear message."""
@@ -292,12 +343,15 @@ class FalkorDBStore(GraphStore):
 
     def _build(self, temp: str, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None, build: BuildInfo | None) -> None:
         prepare(temp)
-        graph = self.db.select_graph(temp)
         if build is not None:
             statements = [*statements, build_statement(build)]
         total = len(statements)
         for done, (cypher, params) in enumerate(statements, start=1):
-            graph.query(cypher, params)
+            # Straight to the engine with our own parameter header (see
+            # _literal); the reply carries no rows, only statistics.
+            reply = self.conn.execute_command("GRAPH.QUERY", temp, params_header(params) + cypher, "--compact")
+            if isinstance(reply, list) and reply and isinstance(reply[-1], redis.ResponseError):
+                raise reply[-1]  # a runtime error the engine reports inside its reply
             if progress:
                 progress(min(done, total), total)
 
