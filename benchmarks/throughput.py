@@ -31,6 +31,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 from faults import free_port, get, start_serve, wait_until  # noqa: E402  (the tests' bounded process helpers)
 
+from benchmarks.results import write_section  # noqa: E402
 from benchmarks.workload import FAMILIES, graph_ids, urls  # noqa: E402
 from nhskg.core.settings import Settings  # noqa: E402
 from nhskg.graph import open_store  # noqa: E402
@@ -142,15 +143,6 @@ def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, con
     return "\n".join(lines)
 
 
-def write_section(path: Path, text: str, begin: str = BEGIN, end: str = END) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if begin in old and end in old:
-        new = old[: old.index(begin)] + text + old[old.index(end) + len(end):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, help="an ingested data directory (default: a temporary one, ingested)")
@@ -185,7 +177,7 @@ def main() -> int:
     text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), args.note)
     print(text)
     if args.write:
-        write_section(args.write, text)
+        write_section(args.write, text, BEGIN, END)
     return 0
 
 
