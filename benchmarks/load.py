@@ -33,6 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 from faults import engine_pids, start_serve  # noqa: E402  (the tests' bounded process helpers)
 
+sys.path.insert(0, str(HERE.parent))
+from benchmarks.results import write_section  # noqa: E402
+
 # A mix of what researchers ask, light and heavy (the heavy ones dominate the time).
 PATHS = [
     "/health",
@@ -165,15 +168,6 @@ def section(result: Result, requests: int, connections: int) -> str:
     )
 
 
-def write_section(path: Path, text: str) -> None:
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    if BEGIN in old and END in old:
-        new = old[: old.index(BEGIN)] + text + old[old.index(END) + len(END) :]
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(new, encoding="utf-8")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10000)
@@ -196,7 +190,7 @@ def main() -> int:
     text = section(result, args.requests, args.connections)
     print(text)
     if args.write:
-        write_section(args.write, text)
+        write_section(args.write, text, BEGIN, END)
     return 0 if result.errors == 0 and result.non_200 == 0 and result.requests >= args.requests else 1
 
 

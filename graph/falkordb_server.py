@@ -122,15 +122,16 @@ class FalkorDBServer:
         with self._restart_lock:
             self._prepare_data_dir()
             with self._start_lock():
-                if self._try_own():
+                owner = self._try_own()
+                if owner:
                     self._adopt_or_launch()
                 elif self.exclusive:
                     raise EngineBusy(
                         f"data directory {self.data_dir} is already in use by {self._owner_description()}; "
                         "stop it first, or use another --data-dir"
                     )
-                else:
-                    self._await_shared()
+            if not owner:
+                self._await_shared()  # outside the start lock: the owner may need it to restart
 
     def ensure_running(self) -> None:
         """After a failed call: make sure an engine answers, restarting it if we
@@ -143,10 +144,13 @@ class FalkorDBServer:
             if self._answers():
                 return
             with self._start_lock():
-                if self._owner_handle is not None or self._try_own():
+                owner = self._owner_handle is not None or self._try_own()
+                if owner:
                     self._adopt_or_launch()
-                else:
-                    self._await_shared()
+            if not owner:
+                # Outside the start lock: readers waiting here (the workers of
+                # `serve --workers N`) must not keep the owner from restarting it.
+                self._await_shared()
 
     def answers(self) -> bool:
         return self._answers()

@@ -99,6 +99,9 @@ def test_engine_killed_under_concurrent_reads_gives_only_200_or_503(lab: Lab) ->
         killed = []
         for _ in range(2):  # kill it twice, each time with reads in flight before and after
             wait_until(lambda: len(statuses) >= 20 * (len(killed) + 1), 15)
+            # With workers the owner restarts the engine on its own round, not
+            # inside a read: wait (bounded) until it is back before killing it again.
+            wait_until(lambda: len(engine_pids(server.data_dir)) == 1, 15)
             pid = server.engine_pid()
             os.kill(pid, signal.SIGKILL)
             killed.append(pid)
