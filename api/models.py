@@ -246,6 +246,11 @@ class Commissioner(Open):
     derived: bool = False
     inherited_from: str | None = Field(None, description="the type whose COMMISSIONS edge this instance inherits")
     delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
+    instances: list[str] | None = Field(
+        None,
+        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
+    )
+    instance_count: int | None = Field(None, description="len(instances)")
 
 
 class Commissioners(BaseModel):
@@ -355,6 +360,11 @@ class TimelineItem(BaseModel):
     derived: bool = False
     delegation_id: str | None = None
     evidence: list[Evidence]
+    instances: list[str] | None = Field(
+        None,
+        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
+    )
+    instance_count: int | None = Field(None, description="len(instances)")
 
 
 class ServiceTimeline(BaseModel):

@@ -46,6 +46,8 @@ class CommissionerRow:
     via: dict[str, Any] | None = None  # the part commissioned (include_parts)
     from_parent: dict[str, Any] | None = None  # the ancestor whose commissioner answers for the service
     depth: int = 0
+    # Grouped answers: the real bodies that hold this type's fact (ids).
+    instances: list[str] | None = None
 
 
 @dataclass
@@ -54,7 +56,29 @@ class Commissioners:
     ancestors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def service_commissioners(store: GraphStore, service_id: str, window: Window, include_parts: bool = True) -> Commissioners:
+def group_instances(rows: list[CommissionerRow]) -> list[CommissionerRow]:
+    """Fold the rows real bodies inherit from their type into the type's own
+    row: "CCGs commission urgent and emergency care (209 bodies: ...)" rather
+    than 209 copies of the same fact and evidence. A row is folded only when
+    its type's row (same service, part and parent, same basis) is there too."""
+    def context(row: CommissionerRow) -> tuple[Any, ...]:
+        return (row.service_id, (row.via or {}).get("id"), (row.from_parent or {}).get("id"), row.relationship.get("basis"))
+
+    types = {(r.commissioner.get("id"), *context(r)): r for r in rows if r.relationship.get("rule") != "instance-inherits-type"}
+    out: list[CommissionerRow] = []
+    for row in rows:
+        owner = types.get((row.relationship.get("inherited_from"), *context(row))) if row.relationship.get("rule") == "instance-inherits-type" else None
+        if owner is None:
+            out.append(row)
+            continue
+        owner.instances = [*(owner.instances or []), row.commissioner["id"]]
+    for row in out:
+        if row.instances is None and "OrganisationType" in (row.commissioner.get("labels") or []):
+            row.instances = []
+    return out
+
+
+def service_commissioners(store: GraphStore, service_id: str, window: Window, include_parts: bool = True, grouped: bool = False) -> Commissioners:
     lineage = ask(store, "service_lineage", window, id=service_id, include_parts=include_parts)
     parts = sorted((p for p in (lineage[0]["parts"] if lineage else []) if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in (lineage[0]["ancestors"] if lineage else []) if a), key=lambda a: (a["distance"], a["id"]))
@@ -83,6 +107,8 @@ def service_commissioners(store: GraphStore, service_id: str, window: Window, in
             CommissionerRow(r["commissioner"], r["relationship"], part["id"], via={"id": part["id"], "name": part["name"]}, depth=part["depth"])
             for r in by_service.get(part["id"], [])
         )
+    if grouped:
+        out.rows = group_instances(out.rows)
     return out
 
 
@@ -476,9 +502,11 @@ def service_timeline(store: GraphStore, service_id: str, window: Window) -> list
     cuts = sorted({window.start, window.end, *(d for d in days if window.start < d < window.end)})
     intervals: list[dict[str, Any]] = []
     for start, end in zip(cuts, cuts[1:]):
-        answer = service_commissioners(store, service_id, Window(start, end, window.statuses), include_parts=False)
+        answer = service_commissioners(store, service_id, Window(start, end, window.statuses), include_parts=False, grouped=True)
         for row in answer.rows:
-            key = (row.commissioner["id"], row.relationship.get("id"), (row.from_parent or {}).get("id"))
+            # A type's row is the same fact only while the same bodies hold it:
+            # a merger of CCGs starts a new interval.
+            key = (row.commissioner["id"], row.relationship.get("id"), (row.from_parent or {}).get("id"), tuple(row.instances or ()))
             last = next((i for i in intervals if i["_key"] == key and i["to"] == start), None)
             if last is not None:
                 last["to"] = end

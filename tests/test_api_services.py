@@ -45,10 +45,17 @@ def test_items_carry_basis_dates_status_evidence(api):
 
 
 def test_ccg_instance_commissions_through_its_type(api):
-    body = commissioners(api, UEC, "2015-01-01")
+    # One row per body when asked ...
+    body = commissioners(api, UEC, "2015-01-01", instances="list")
     item = next(i for i in body["items"] if i["commissioner"]["id"] == "org:nws-ccg")
     assert item["derived"] is True and item["inherited_from"] == "type:ccg"
-    assert "org:nws-ccg" not in direct_ids(commissioners(api, UEC, "2022-07-01"))
+    assert "org:nws-ccg" not in direct_ids(commissioners(api, UEC, "2022-07-01", instances="list"))
+    # ... and by default folded into the type's row, which names every body.
+    grouped = commissioners(api, UEC, "2015-01-01")
+    ccg = next(i for i in grouped["items"] if i["commissioner"]["id"] == "type:ccg" and not i["via"])
+    assert "org:nws-ccg" in ccg["instances"] and ccg["instance_count"] == len(ccg["instances"]) > 200
+    assert not [i for i in grouped["items"] if i["rule"] == "instance-inherits-type" and i["inherited_from"] == "type:ccg" and not i["via"]]
+    assert len(grouped["items"]) < len(body["items"])
 
 
 def test_local_authorities_commission_sexual_health_from_april_2013(api):

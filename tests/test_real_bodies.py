@@ -33,11 +33,15 @@ def test_every_icb_commissions_dental_services_in_2024(api):
     icbs = api.get("/entities", params={"instance_of": "type:icb", "as_of": "2024-01-01", "limit": 200}).json()
     icb_ids = {i["id"] for i in icbs["items"]}
     assert icbs["total"] == len(icb_ids) > 0
-    items = api.get("/services/service:dental-services/commissioners", params={"as_of": "2024-01-01", "include_parts": "false"}).json()["items"]
+    params = {"as_of": "2024-01-01", "include_parts": "false"}
+    items = api.get("/services/service:dental-services/commissioners", params={**params, "instances": "list"}).json()["items"]
     commissioning = {i["commissioner"]["id"] for i in items}
     assert icb_ids <= commissioning
     basis = {i["basis"] for i in items if i["commissioner"]["id"] in icb_ids}
     assert basis == {"delegated"}
+    grouped = api.get("/services/service:dental-services/commissioners", params=params).json()["items"]
+    icb_row = next(i for i in grouped if i["commissioner"]["id"] == "type:icb")
+    assert set(icb_row["instances"]) == icb_ids and icb_row["basis"] == "delegated"
 
 
 def test_a_may_delegation_reaches_no_particular_icb(api):

@@ -26,6 +26,10 @@ def commissioners(
     window: LandscapeWindow,
     include_parts: Annotated[bool, Query(description="also list commissioners of the service's PART_OF descendants, flagged with `via`")] = True,
     expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: the commissioner's full record (every property and its evidence) instead of a brief")] = None,
+    instances: Annotated[
+        Literal["group", "list"],
+        Query(description="group (default): the facts real bodies inherit from their type are folded into the type's row (`instances`, `instance_count`); list: one row per body"),
+    ] = "group",
 ):
     """Who commissions the service on the date (or in the period), and on what basis (statutory, delegated, ...).
 
@@ -43,7 +47,7 @@ def commissioners(
     listed too, with `via` naming the part.
     """
     row = require_service(store, id)
-    answer = service_commissioners(store, id, window, include_parts)
+    answer = service_commissioners(store, id, window, include_parts, grouped=instances == "group")
     items = []
     for r in answer.rows:
         rel = r.relationship
@@ -63,6 +67,8 @@ def commissioners(
                 "inherited_from": rel.get("inherited_from"),
                 "delegation_id": rel.get("delegation_id"),
                 "delegated_by": rel.get("delegated_by"),
+                "instances": r.instances,
+                "instance_count": None if r.instances is None else len(r.instances),
             }
         )
     return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "as_of": window.as_of, "window": window.describe(), "items": items}
@@ -106,6 +112,8 @@ def timeline(
                 "derived": bool(rel.get("derived")),
                 "delegation_id": rel.get("delegation_id"),
                 "evidence": ser.evidence(rel),
+                "instances": r.instances,
+                "instance_count": None if r.instances is None else len(r.instances),
             }
         )
     return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "window": window.describe(), "items": items}
