@@ -230,7 +230,18 @@ class DelegationPaths(BaseModel):
     paths: list[DelegationPath]
 
 
-class Commissioner(Open):
+class InstancesFolded(BaseModel):
+    """A row about a type can name the real bodies its fact reaches, instead
+    of repeating the fact once per body."""
+
+    instances: list[str] | None = Field(
+        None,
+        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
+    )
+    instance_count: int | None = Field(None, description="len(instances)")
+
+
+class Commissioner(Open, InstancesFolded):
     commissioner: Brief | Node = Field(description="a brief, or the full record with expand=commissioner")
     basis: str | None = None
     valid_from: str | None = None
@@ -246,11 +257,6 @@ class Commissioner(Open):
     derived: bool = False
     inherited_from: str | None = Field(None, description="the type whose COMMISSIONS edge this instance inherits")
     delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
-    instances: list[str] | None = Field(
-        None,
-        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
-    )
-    instance_count: int | None = Field(None, description="len(instances)")
 
 
 class Commissioners(BaseModel):
@@ -349,7 +355,7 @@ class Changes(BaseModel):
     offset: int
 
 
-class TimelineItem(BaseModel):
+class TimelineItem(InstancesFolded):
     from_: str | None = Field(alias="from", description="first day (null: unbounded)")
     to: str | None = Field(description="first day no longer (null: still so)")
     commissioner: Brief | Node
@@ -360,11 +366,6 @@ class TimelineItem(BaseModel):
     derived: bool = False
     delegation_id: str | None = None
     evidence: list[Evidence]
-    instances: list[str] | None = Field(
-        None,
-        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
-    )
-    instance_count: int | None = Field(None, description="len(instances)")
 
 
 class ServiceTimeline(BaseModel):
