@@ -18,9 +18,6 @@ from nhskg.ingest.models import EntityRecord, Record, RelationRecord, Scoped
 
 Report = Callable[[Record, str], None]
 
-# Dated means dated: every record of a dated kind has a start or a reason.
-CHECK_DATED = True
-
 
 def check_vocabulary(kb: Any, report: Report, vocab: Vocabulary | None = None) -> None:
     vocab = vocab or vocabulary()
@@ -31,7 +28,7 @@ def check_vocabulary(kb: Any, report: Report, vocab: Vocabulary | None = None) -
     for ent in kb.entities:
         spec = vocab.labels[ent.label]
         _check_properties(ent, ent.properties, spec.properties, f"label {ent.label}", label_of, vocab, report)
-        if spec.dated and CHECK_DATED:
+        if spec.dated:
             _check_dated(ent, report)
     for rel in kb.relations:
         rspec = vocab.relationships[rel.type]
@@ -44,14 +41,13 @@ def check_vocabulary(kb: Any, report: Report, vocab: Vocabulary | None = None) -
         if end is not None and end not in rspec.to_labels:
             report(rel, f"{rel.type} may end at {', '.join(rspec.to_labels)}, not at a {end} ({rel.to})")
         _check_properties(rel, rel.properties, rspec.properties, f"relationship {rel.type}", label_of, vocab, report)
-        if rspec.is_event and rel.valid_to and CHECK_DATED:
+        if rspec.is_event and rel.valid_to:
             report(rel, f"{rel.type} is an event: give the day it happened as valid_from, and no valid_to")
-        if start and end and vocab.rel_is_dated(rel.type, start, end) and CHECK_DATED:
+        if start and end and vocab.rel_is_dated(rel.type, start, end):
             _check_dated(rel, report)
     for section in ("delegations", "budgets", "counts"):
         for rec in getattr(kb, section):
-            if CHECK_DATED:
-                _check_dated(rec, report)
+            _check_dated(rec, report)
 
 
 def _check_dated(rec: Scoped, report: Report) -> None:
