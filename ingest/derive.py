@@ -149,7 +149,9 @@ def derive_edges(data: GraphData) -> list[RelRow]:
             if span is None:
                 continue
             own = explicit.get((type_edge.type, inst.from_id, type_edge.to_id), [])
-            pieces = subtract(span, own) if own and not type_edge.props.get("event") else ([span] if not own else [])
+            # An explicit event about the body replaces the type's; an explicit
+            # state gives way only within its own dates.
+            pieces = ([] if own else [span]) if type_edge.props.get("event") else subtract(span, own)
             status = weakest(type_edge.props.get("status"), inst.props.get("status"), body.get("status"))
             inherited = {k: v for k, v in type_edge.props.items() if k not in _NOT_COPIED}
             for start, end in pieces:

@@ -12,7 +12,7 @@ from fastapi import Depends, Query
 
 from nhskg.api.serialise import brief
 from nhskg.core.errors import NotFound, UserError
-from nhskg.core.timescope import ALL_STATUSES, Window, WindowError, holds
+from nhskg.core.timescope import ALL_STATUSES, Window, WindowError
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
 from nhskg.queries.answers import ask, closest_entities
@@ -21,10 +21,9 @@ DATE_SCHEMA = {"format": "date"}
 STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
 
 
-def run(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
-    """Run catalogue query `name` (see nhskg.queries.answers.ask). `store`
-    and `name` are positional-only so a parameter may be called `name`."""
-    return ask(store, name, window, **params)
+# Routes run a catalogue query through the one runner (store and name are
+# positional-only there, so a query parameter may be called `name`).
+run = ask
 
 
 def comma_list(value: str | None) -> list[str]:
@@ -109,7 +108,3 @@ def check_label(label: str, param: str = "label") -> str:
     if label not in ALL_LABELS:
         raise UserError(f"{param}: unknown label {label!r}; known labels: {', '.join(sorted(ALL_LABELS))}")
     return label
-
-
-def holds_in(props: dict[str, Any], window: Window) -> bool:
-    return holds(props, window)

@@ -10,7 +10,8 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, holds_in, require_entity, run
+from nhskg.core.timescope import holds
+from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, require_entity, run
 from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
 from nhskg.queries.answers import accountable_for, statute_for_step
 from nhskg.queries.answers import search_entities as search_entities_answer
@@ -106,7 +107,7 @@ def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)
         "entity": ser.node(row["properties"], row["labels"]),
         "as_of": window.as_of,
         "window": window.describe(),
-        "valid_on_date": holds_in(row["properties"], window),
+        "valid_on_date": holds(row["properties"], window),
         "chains": [
             {"nodes": [ser.node(n) if expand else ser.brief(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
             for c in chains

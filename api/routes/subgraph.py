@@ -11,7 +11,8 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import LandscapeWindow, check_label, comma_list, holds_in, label_pattern, require_entity
+from nhskg.core.timescope import holds
+from nhskg.api.routes._common import LandscapeWindow, check_label, comma_list, label_pattern, require_entity
 from nhskg.queries.answers import neighbourhood
 from nhskg.graph import GraphStore
 
@@ -57,7 +58,7 @@ def subgraph(
     if labels:
         label_list = [check_label(lab, "labels") for lab in comma_list(labels)] or None
     seed_row = require_entity(store, seed, "seed")
-    walk = neighbourhood(store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, holds_in(seed_row["properties"], window))
+    walk = neighbourhood(store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, holds(seed_row["properties"], window))
     data = {
         "seed": seed,
         "as_of": window.as_of,
