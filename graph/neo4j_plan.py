@@ -162,7 +162,10 @@ def facts_from_rows(
         return ServerFacts(edition, version, aura, "alias", target, _topology(by_name.get(target.lower())))
     if wanted in by_name:
         return ServerFacts(edition, version, aura, "database", None, _topology(by_name[wanted]))
-    return ServerFacts(edition, version, aura, "missing")
+    # Not there yet: the first build takes the shape of the DBMS's default
+    # database, so a cluster with read replicas gets them for ours too.
+    default = next((r for r in databases if r.get("default") is True), None)
+    return ServerFacts(edition, version, aura, "missing", None, _topology(default))
 
 
 # --------------------------------------------------------------- the plan --
@@ -236,6 +239,7 @@ def choose_plan(facts: ServerFacts, database: str, elements: int, single_tx_limi
                 ALIAS_SWITCH,
                 check_alias_name(database),
                 f"no database or alias {database!r} yet: load a new database in batches, then create the alias",
+                topology=facts.topology,
             )
         where = "Aura" if facts.aura else f"Neo4j {facts.edition}"
         raise UserError(

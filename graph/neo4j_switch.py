@@ -29,6 +29,7 @@ from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 from nhskg.graph import neo4j_admin as admin_cypher
 from nhskg.graph.neo4j_admin import SYSTEM_DATABASE
 from nhskg.graph.neo4j_errors import engine_error
+from nhskg.graph import neo4j_plan
 from nhskg.graph.neo4j_plan import LoadPlan, new_database_name, statement_rows, transaction_batches
 from nhskg.graph.store import BuildInfo, GraphData, Progress, build_statement, load_statements
 
@@ -74,7 +75,7 @@ def _load(store: Neo4jStore, fresh: str, data: GraphData, build: BuildInfo, prog
     statements = [*load_statements(data), build_statement(build)]
     total = sum(statement_rows(s) for s in statements)
     done = 0
-    for batch in transaction_batches(statements):
+    for batch in transaction_batches(statements, neo4j_plan.TRANSACTION_ROWS):
         store.write_transaction(batch, database=fresh, timeout_s=BATCH_TIMEOUT_S)
         done += sum(statement_rows(s) for s in batch)
         if progress:

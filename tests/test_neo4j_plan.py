@@ -224,3 +224,9 @@ def test_transactions_are_as_full_as_the_bound_allows() -> None:
     assert transaction_batches([], 10) == []
     with pytest.raises(ValueError):
         transaction_batches(statements, 0)
+
+
+def test_the_first_build_takes_the_default_databases_topology() -> None:
+    dbs = [dict(r, default=r["name"] == "neo4j") for r in cluster_dbs("neo4j")]
+    plan = choose_plan(facts_from_rows("nhskg", ENTERPRISE, dbs, [], aura=False), "nhskg", 10)
+    assert plan.previous is None and plan.topology == Topology(3, 2)
