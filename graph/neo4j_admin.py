@@ -53,6 +53,11 @@ def drop_database(name: str) -> str:
     return f"DROP DATABASE {quote(name)} IF EXISTS DESTROY DATA WAIT {WAIT_S} SECONDS"
 
 
+def drop_alias(alias: str) -> str:
+    """Not used by ingest (the alias is what readers name); for tests and by hand."""
+    return f"DROP ALIAS {quote(alias)} IF EXISTS FOR DATABASE"
+
+
 # Node and relationship totals of a freshly loaded database (the count store
 # answers both without a scan), checked before the alias moves.
 LOADED_COUNTS = (
@@ -71,5 +76,6 @@ ADMIN_EXAMPLES: dict[str, str] = {
     "alter_alias": point_alias("nhskg", "nhskg-b0123456789ab", exists=True),
     "create_alias": point_alias("nhskg", "nhskg-b0123456789ab", exists=False),
     "drop_database": drop_database("nhskg-b0123456789ab"),
+    "drop_alias": drop_alias("nhskg"),
     "loaded_counts": LOADED_COUNTS,
 }
