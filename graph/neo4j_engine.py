@@ -182,15 +182,20 @@ class Neo4jStore(GraphStore):
             raise engine_error(exc, self.uri, writing=True) from None
 
     def server_facts(self) -> ServerFacts:
-        """What the server can do, and what NEO4J_DATABASE names there."""
-        components = self.read_from(SYSTEM_DATABASE, admin_cypher.COMPONENTS, {})
-        databases = self.read_from(SYSTEM_DATABASE, admin_cypher.DATABASES, {})
-        aliases: list[dict[str, Any]] = []
-        if any(str(r.get("edition", "")).lower() == "enterprise" for r in components):
+        """What the server can do, and what NEO4J_DATABASE names there. A
+        user not allowed to ask is taken to have one plain database, the
+        assumption this engine made before it asked (one transaction)."""
+
+        def ask(cypher: str, otherwise: list[dict[str, Any]]) -> list[dict[str, Any]]:
             try:
-                aliases = self.read_from(SYSTEM_DATABASE, admin_cypher.ALIASES, {})
-            except QueryError:
-                aliases = []  # Aura and restricted users may not list aliases: then there are none to switch
+                return self.read_from(SYSTEM_DATABASE, cypher, {})
+            except QueryError:  # refused (privileges, Aura); unavailable still raises
+                return otherwise
+
+        components = ask(admin_cypher.COMPONENTS, [])
+        databases = ask(admin_cypher.DATABASES, [{"name": self.database, "type": "standard"}])
+        enterprise = any(str(r.get("edition", "")).lower() == "enterprise" for r in components)
+        aliases = ask(admin_cypher.ALIASES, []) if enterprise else []  # Community has no aliases
         return facts_from_rows(self.database, components, databases, aliases, aura=self.target.aura)
 
     def apply_schema(self, database: str | None = None) -> None:
@@ -203,8 +208,15 @@ class Neo4jStore(GraphStore):
 
             self._run(neo4j.WRITE_ACCESS, work, writing=True, database=database)
 
-    def write_transaction(self, statements: list[Statement], *, database: str | None = None, clear: bool = False,
-                          progress: Progress | None = None, timeout_s: float = WRITE_TIMEOUT_S) -> None:
+    def write_transaction(
+        self,
+        statements: list[Statement],
+        *,
+        database: str | None = None,
+        clear: bool = False,
+        progress: Progress | None = None,
+        timeout_s: float = WRITE_TIMEOUT_S,
+    ) -> None:
         """`statements` in ONE write transaction (retried whole on a transient
         failure); with `clear`, this project's nodes are deleted first."""
 

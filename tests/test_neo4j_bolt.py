@@ -213,3 +213,19 @@ def test_a_switch_whose_commit_outcome_is_unknown_drops_nothing() -> None:
     assert new != old
     assert {old, new} <= set(c.dbms.databases)  # neither database was dropped
     assert not runs(c.dbms, "DROP DATABASE")
+
+
+def test_a_user_who_may_not_ask_the_system_database_gets_one_transaction() -> None:
+    def forbid(query: str, db: str) -> None:
+        if db == "system":
+            raise Failure("Neo.ClientError.Security.Forbidden", "Permission denied.")
+
+    with cluster() as c:
+        c.dbms.fail = forbid
+        store = Neo4jStore(c.uri, password="x", database="neo4j", retry_s=0.0)
+        try:
+            store.replace_graph(graph("a"))
+            assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}
+        finally:
+            store.close()
+    assert not runs(c.dbms, "CREATE DATABASE")
