@@ -18,6 +18,9 @@ tests/test_engine_neo4j.py against a live server.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -35,6 +38,15 @@ def graph(tag: str, nodes: int = 3, rels: int = 2) -> GraphData:
         [NodeRow(f"org:{tag}-{i}", ("Organisation",), {"name": f"{tag} {i}"}) for i in range(nodes)],
         [RelRow(f"rel:{tag}-{i}", "ACCOUNTABLE_TO", f"org:{tag}-{i % nodes}", f"org:{tag}-{(i + 1) % nodes}", {}) for i in range(rels)],
     )
+
+
+@contextmanager
+def opened(uri: str, database: str, **options: Any) -> Iterator[Neo4jStore]:
+    store = Neo4jStore(uri, password="x", database=database, retry_s=0.0, **options)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def ids(store: Neo4jStore) -> set[str]:
@@ -63,13 +75,10 @@ def transactions(dbms: Dbms, db: str, prefixes: tuple[str, ...]) -> list[list]:
 
 def test_routing_uri_reads_from_the_replica_writes_to_the_writer() -> None:
     with cluster() as c:
-        store = Neo4jStore(c.uri, password="x", database="neo4j", retry_s=0.0)
-        try:
+        with opened(c.uri, database="neo4j") as store:
             store.replace_graph(graph("a"))  # Enterprise, plain database, small: one transaction
             write_commits = [s for s in c.dbms.seen if s.kind == "commit" and s.db == "neo4j" and s.mode == "w"]
             assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}
-        finally:
-            store.close()
     data_writes = begins(c.dbms, db="neo4j", mode="w")
     data_reads = begins(c.dbms, db="neo4j", mode="r")
     assert data_writes and {s.server for s in data_writes} == {"writer"}
@@ -80,12 +89,9 @@ def test_routing_uri_reads_from_the_replica_writes_to_the_writer() -> None:
 
 def test_bolt_uri_talks_to_one_server_and_still_reads_in_read_mode() -> None:
     with cluster() as c:
-        store = Neo4jStore(c.direct_uri, password="x", database="neo4j", retry_s=0.0)
-        try:
+        with opened(c.direct_uri, database="neo4j") as store:
             store.replace_graph(graph("a"))
             assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}
-        finally:
-            store.close()
     assert {s.server for s in c.dbms.seen} == {"writer"}
     assert not [s for s in c.dbms.seen if s.kind == "route"]
     assert begins(c.dbms, db="neo4j", mode="r")
@@ -95,8 +101,7 @@ def test_alias_switch_loads_a_new_database_in_bounded_transactions_then_moves_th
     monkeypatch.setattr(neo4j_plan, "TRANSACTION_ROWS", 1_000)  # two 500-row statements per transaction
     big = graph("big", nodes=2_300, rels=1_700)
     with cluster() as c:
-        store = Neo4jStore(c.uri, password="x", database="nhskg", retry_s=0.0)
-        try:
+        with opened(c.uri, database="nhskg") as store:
             assert ids(store) == set()  # no alias yet: an empty graph, not an error
             store.replace_graph(big, version="v1")
             first = c.dbms.aliases["nhskg"]
@@ -109,8 +114,6 @@ def test_alias_switch_loads_a_new_database_in_bounded_transactions_then_moves_th
             second = c.dbms.aliases["nhskg"]
             assert second != first and NEW_DB.fullmatch(second)
             assert ids(store) == {"org:small-0", "org:small-1", "org:small-2"}
-        finally:
-            store.close()
     assert first not in c.dbms.databases  # ours, so dropped after the switch
     assert set(c.dbms.databases) == {"system", "neo4j", second}
 
@@ -130,8 +133,7 @@ def test_alias_switch_loads_a_new_database_in_bounded_transactions_then_moves_th
 
 def test_a_failure_before_the_switch_drops_the_new_database_and_keeps_the_alias() -> None:
     with cluster() as c:
-        store = Neo4jStore(c.uri, password="x", database="nhskg", retry_s=0.0)
-        try:
+        with opened(c.uri, database="nhskg") as store:
             store.replace_graph(graph("old"), version="v1")
             live = c.dbms.aliases["nhskg"]
 
@@ -145,8 +147,6 @@ def test_a_failure_before_the_switch_drops_the_new_database_and_keeps_the_alias(
             assert c.dbms.aliases["nhskg"] == live
             assert set(c.dbms.databases) == {"system", "neo4j", live}  # the half-built one is gone
             assert ids(store) == {"org:old-0", "org:old-1", "org:old-2"}
-        finally:
-            store.close()
     assert not runs(c.dbms, "ALTER ALIAS")
 
 
@@ -154,27 +154,21 @@ def test_a_relationship_to_a_missing_node_stops_the_switch() -> None:
     broken = graph("new")
     broken.relationships.append(RelRow("rel:dangling", "ACCOUNTABLE_TO", "org:new-0", "org:nowhere", {}))
     with cluster() as c:
-        store = Neo4jStore(c.uri, password="x", database="nhskg", retry_s=0.0)
-        try:
+        with opened(c.uri, database="nhskg") as store:
             with pytest.raises(QueryError, match="a relationship to a missing node"):
                 store.replace_graph(broken)
-        finally:
-            store.close()
     assert "nhskg" not in c.dbms.aliases
     assert set(c.dbms.databases) == {"system", "neo4j"}
 
 
 def test_community_refuses_a_large_graph_before_writing_anything() -> None:
     with cluster(edition="community") as c:
-        store = Neo4jStore(c.uri, password="x", database="neo4j", retry_s=0.0, single_tx_limit=4)
-        try:
+        with opened(c.uri, database="neo4j", single_tx_limit=4) as store:
             with pytest.raises(UserError, match="Neo4j Community has one user database") as err:
                 store.replace_graph(graph("a"))  # 3 nodes + 2 relationships = 5 > 4
             assert "\n" not in str(err.value)
             store.replace_graph(graph("b", nodes=2, rels=1))  # 3 <= 4: one transaction
             assert ids(store) == {"org:b-0", "org:b-1"}
-        finally:
-            store.close()
     assert not runs(c.dbms, "SHOW ALIASES")  # Community has none: not even asked
     assert not runs(c.dbms, "CREATE DATABASE")
     # the data went in ONE write transaction: clear + load + build record
@@ -185,12 +179,9 @@ def test_community_refuses_a_large_graph_before_writing_anything() -> None:
 def test_a_cluster_keeps_its_read_replicas_across_the_switch() -> None:
     with cluster() as c:
         c.dbms.topology = (3, 2)
-        store = Neo4jStore(c.uri, password="x", database="nhskg", retry_s=0.0)
-        try:
+        with opened(c.uri, database="nhskg") as store:
             store.replace_graph(graph("a"))  # first build: the default database's shape
             store.replace_graph(graph("b"))  # then: the shape of the database it replaces
-        finally:
-            store.close()
     creates = [s.query for s in runs(c.dbms, "CREATE DATABASE")]
     assert len(creates) == 2 and all(" TOPOLOGY 3 PRIMARIES 2 SECONDARIES WAIT " in q for q in creates)
 
@@ -199,16 +190,13 @@ def test_a_switch_whose_commit_outcome_is_unknown_drops_nothing() -> None:
     from nhskg.core.errors import EngineUnavailable
 
     with cluster() as c:
-        store = Neo4jStore(c.uri, password="x", database="nhskg", retry_s=0.0)
-        try:
+        with opened(c.uri, database="nhskg") as store:
             store.replace_graph(graph("old"))
             old = c.dbms.aliases["nhskg"]
             c.dbms.cut_after_commit = lambda queries: any(q.startswith("ALTER ALIAS") for q in queries)
             with pytest.raises(EngineUnavailable, match="outcome is unknown") as err:
                 store.replace_graph(graph("new"))
             assert "unchanged" not in str(err.value)
-        finally:
-            store.close()
     new = c.dbms.aliases["nhskg"]  # in this run the switch did happen
     assert new != old
     assert {old, new} <= set(c.dbms.databases)  # neither database was dropped
@@ -222,10 +210,7 @@ def test_a_user_who_may_not_ask_the_system_database_gets_one_transaction() -> No
 
     with cluster() as c:
         c.dbms.fail = forbid
-        store = Neo4jStore(c.uri, password="x", database="neo4j", retry_s=0.0)
-        try:
+        with opened(c.uri, database="neo4j") as store:
             store.replace_graph(graph("a"))
             assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}
-        finally:
-            store.close()
     assert not runs(c.dbms, "CREATE DATABASE")
