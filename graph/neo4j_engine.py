@@ -46,7 +46,7 @@ from nhskg.graph.neo4j_plan import ALIAS_SWITCH, DEFAULT_SINGLE_TX_LIMIT, LoadPl
 from nhskg.graph.neo4j_switch import switch_alias
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
 from nhskg.graph.store import BUILD_LABEL, GraphData, GraphStore, Progress, Statement, build_statement, load_statements, new_build, plain
-from nhskg.core.errors import EngineUnavailable, QueryError
+from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 __all__ = ["Neo4jStore", "engine_error"]
 
@@ -251,8 +251,23 @@ class Neo4jStore(GraphStore):
         self.write_transaction([*load_statements(data), build_statement(build)], clear=True, progress=progress)
 
     def describe(self) -> str:
-        routed = "; reads routed to followers and read replicas" if self.target.routing else ""
-        return f"{self.uri} (database {self.database!r}{routed})"
+        """For `nhskg status`: where, what the server is, what the app's
+        database name points at, and any database a killed ingest left."""
+        parts = [f"database {self.database!r}"]
+        try:
+            facts = self.server_facts()
+        except UserError:
+            facts = None  # status goes on to count, which reports the fault
+        if facts is not None:
+            if facts.kind == "alias":
+                parts[0] += f" = alias of {facts.alias_target!r}"
+            parts.append(f"Neo4j {facts.edition} {facts.version}{' on Aura' if facts.aura else ''}".rstrip())
+            if facts.left_over:
+                names = ", ".join(facts.left_over)
+                parts.append(f"left over by an interrupted ingest, drop by hand: {names}")
+        if self.target.routing:
+            parts.append("reads routed to followers and read replicas")
+        return f"{self.uri} ({'; '.join(parts)})"
 
     def close(self) -> None:
         with self._driver_lock:

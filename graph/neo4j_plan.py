@@ -115,6 +115,14 @@ class ServerFacts:
     alias_target: str | None = None
     # The topology of the database readers use now, when it is a cluster's.
     topology: Topology | None = None
+    # Databases this project built for NEO4J_DATABASE (<alias>-b<12 hex>).
+    built: tuple[str, ...] = ()
+
+    @property
+    def left_over(self) -> tuple[str, ...]:
+        """Databases built for the alias that it does not point at: from a
+        killed ingest (or one running right now), to drop by hand."""
+        return tuple(name for name in self.built if name != (self.alias_target or "").lower())
 
     @property
     def multi_database(self) -> bool:
@@ -154,18 +162,19 @@ def facts_from_rows(
     version = str(versions[0] if isinstance(versions, list) and versions else versions)
     wanted = database.lower()
     by_name = {str(r.get("name", "")).lower(): r for r in databases if r.get("name") is not None}
+    built = tuple(sorted(name for name in by_name if built_by_us(name, database)))
     alias = next((r for r in aliases if str(r.get("name", "")).lower() == wanted), None)
     if alias is not None:
         if str(alias.get("location") or "local").lower() == "remote":
             return ServerFacts(edition, version, aura, "remote-alias", str(alias.get("database") or ""))
         target = str(alias.get("database") or "")
-        return ServerFacts(edition, version, aura, "alias", target, _topology(by_name.get(target.lower())))
+        return ServerFacts(edition, version, aura, "alias", target, _topology(by_name.get(target.lower())), built)
     if wanted in by_name:
         return ServerFacts(edition, version, aura, "database", None, _topology(by_name[wanted]))
     # Not there yet: the first build takes the shape of the DBMS's default
     # database, so a cluster with read replicas gets them for ours too.
     default = next((r for r in databases if r.get("default") is True), None)
-    return ServerFacts(edition, version, aura, "missing", None, _topology(default))
+    return ServerFacts(edition, version, aura, "missing", None, _topology(default), built)
 
 
 # --------------------------------------------------------------- the plan --

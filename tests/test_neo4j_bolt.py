@@ -214,3 +214,18 @@ def test_a_user_who_may_not_ask_the_system_database_gets_one_transaction() -> No
             store.replace_graph(graph("a"))
             assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}
     assert not runs(c.dbms, "CREATE DATABASE")
+
+
+def test_status_names_the_alias_target_and_databases_left_over() -> None:
+    from bolt_stub import Database
+
+    with cluster() as c:
+        with opened(c.uri, database="nhskg") as store:
+            store.replace_graph(graph("a"))
+            live = c.dbms.aliases["nhskg"]
+            c.dbms.databases["nhskg-b0000000000ff"] = Database()  # as a killed ingest leaves it
+            text = store.describe()
+    assert f"database 'nhskg' = alias of '{live}'" in text
+    assert "Neo4j enterprise 5.26.0" in text
+    assert "drop by hand: nhskg-b0000000000ff" in text and f"hand: {live}" not in text
+    assert "reads routed to followers and read replicas" in text

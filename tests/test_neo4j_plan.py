@@ -230,3 +230,11 @@ def test_the_first_build_takes_the_default_databases_topology() -> None:
     dbs = [dict(r, default=r["name"] == "neo4j") for r in cluster_dbs("neo4j")]
     plan = choose_plan(facts_from_rows("nhskg", ENTERPRISE, dbs, [], aura=False), "nhskg", 10)
     assert plan.previous is None and plan.topology == Topology(3, 2)
+
+
+def test_databases_built_for_the_alias_but_not_its_target_are_left_over() -> None:
+    dbs = STANDALONE_DBS + [{"name": n} for n in ("nhskg-b0123456789ab", "nhskg-b00000000000f", "other-b0123456789ab", "nhskg-old")]
+    aliases = [{"name": "nhskg", "database": "nhskg-b0123456789ab", "location": "local"}]
+    facts = facts_from_rows("nhskg", ENTERPRISE, dbs, aliases, aura=False)
+    assert facts.left_over == ("nhskg-b00000000000f",)
+    assert facts_from_rows("nhskg", ENTERPRISE, dbs, [], aura=False).left_over == ("nhskg-b00000000000f", "nhskg-b0123456789ab")
