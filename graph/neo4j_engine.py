@@ -41,7 +41,7 @@ from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jEr
 
 from nhskg.graph import neo4j_admin as admin_cypher
 from nhskg.graph.neo4j_admin import SYSTEM_DATABASE
-from nhskg.graph.neo4j_errors import DATABASE_NOT_FOUND, engine_error, one_line
+from nhskg.graph.neo4j_errors import DATABASE_NOT_FOUND, engine_error, one_line, terminated
 from nhskg.graph.neo4j_plan import ALIAS_SWITCH, DEFAULT_SINGLE_TX_LIMIT, LoadPlan, ServerFacts, choose_plan, facts_from_rows, parse_uri
 from nhskg.graph.neo4j_switch import switch_alias
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
@@ -148,9 +148,18 @@ class Neo4jStore(GraphStore):
         `if_missing`: the answer when the database does not exist."""
         try:
             with self.session(mode, database) as session:
-                if mode == neo4j.READ_ACCESS:
+                if mode != neo4j.READ_ACCESS:
+                    return session.execute_write(work)
+                try:
                     return session.execute_read(work)
-                return session.execute_write(work)
+                except Neo4jError as exc:
+                    if not terminated(exc):
+                        raise
+                    # Neo4j aborts transactions running on an alias while it
+                    # is switched; the driver does not retry a terminated
+                    # transaction (usually a user's kill), but a read is safe
+                    # to run again, once, now on the new database.
+                    return session.execute_read(work)
         except (DriverError, Neo4jError, OSError) as exc:
             if if_missing is not None and isinstance(exc, Neo4jError) and exc.code == DATABASE_NOT_FOUND:
                 return if_missing()

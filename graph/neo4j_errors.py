@@ -17,6 +17,13 @@ from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 
 
+def terminated(exc: Neo4jError) -> bool:
+    """The server ended the transaction from outside (Neo4j does so to
+    transactions on an alias being switched); the driver reports it as a
+    ClientError and does not retry it."""
+    return (exc.code or "").endswith(".Transaction.Terminated")
+
+
 def one_line(exc: BaseException) -> str:
     """The driver's messages span lines; the CLI and API show one."""
     return " ".join(str(exc).split()) or type(exc).__name__

@@ -229,3 +229,22 @@ def test_status_names_the_alias_target_and_databases_left_over() -> None:
     assert "Neo4j enterprise 5.26.0" in text
     assert "drop by hand: nhskg-b0000000000ff" in text and f"hand: {live}" not in text
     assert "reads routed to followers and read replicas" in text
+
+
+def test_a_read_terminated_by_an_alias_switch_runs_again_once() -> None:
+    state = {"terminations": 0, "limit": 1}
+
+    def terminate(query: str, db: str) -> None:
+        if query.startswith("MATCH (n:Entity) RETURN n.id") and state["terminations"] < state["limit"]:
+            state["terminations"] += 1
+            raise Failure("Neo.ClientError.Transaction.Terminated", "The transaction has been terminated. Retry your operation in a new transaction.")
+
+    with cluster() as c:
+        with opened(c.uri, database="nhskg") as store:
+            store.replace_graph(graph("a"))
+            c.dbms.fail = terminate
+            assert ids(store) == {"org:a-0", "org:a-1", "org:a-2"}  # terminated once, run again
+            state.update(terminations=0, limit=2)
+            with pytest.raises(QueryError, match="terminated"):
+                ids(store)  # only once: a second termination is an error
+    assert state["terminations"] == 2
