@@ -16,7 +16,13 @@ def open_store(settings: Settings, *, exclusive: bool = False) -> GraphStore:
     if settings.neo4j_uri:
         from nhskg.graph.neo4j_engine import Neo4jStore
 
-        return Neo4jStore(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database)
+        return Neo4jStore(
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
+            single_tx_limit=settings.neo4j_single_tx_limit,
+        )
     from nhskg.graph.falkordb_engine import FalkorDBStore
 
     return FalkorDBStore(settings.data_dir, settings.graph_name, exclusive=exclusive)

@@ -1,4 +1,5 @@
-"""Every queries/*.cypher file must be valid Cypher for Neo4j 5.
+"""Every queries/*.cypher file, and every statement the Neo4j engine sends
+(schema, load, alias switch), must be valid Cypher for Neo4j 5.
 
 The check uses Neo4j's own Cypher parser and semantic analyser, shipped on npm
 as @neo4j-cypher/language-support and driven by tools/cypher-lint/lint.mjs.
@@ -110,6 +111,35 @@ SELF_TESTS: dict[str, str] = {
 }
 
 
+def engine_statements() -> dict[str, str]:
+    """Every statement shape the Neo4j engine sends besides the catalogue:
+    schema, the single-transaction clear, the batched load (one statement per
+    label set and relationship type), the build record, housekeeping reads,
+    and the administration commands of an alias switch."""
+    from nhskg.graph import store
+    from nhskg.graph.neo4j_admin import ADMIN_EXAMPLES
+    from nhskg.graph.neo4j_engine import CLEAR, SCHEMA
+    from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
+
+    labels = sorted(ALL_LABELS - {BASE_LABEL})
+    nodes = [store.NodeRow(f"org:{label.lower()}", (label,), {}) for label in labels]
+    rels = [store.RelRow(f"rel:{t}", t, nodes[0].id, nodes[1].id, {}) for t in sorted(REL_TYPES)]
+    load = {cypher for cypher, _ in store.load_statements(store.GraphData(nodes, rels))}
+    statements = {f"schema_{i}": text for i, text in enumerate(SCHEMA)}
+    statements |= {f"clear_{i}": text for i, text in enumerate(CLEAR)}
+    statements |= {f"load_{i}": text for i, text in enumerate(sorted(load))}
+    statements |= {
+        "build_record": store.build_statement(store.new_build("v"))[0],
+        "counts": store._COUNTS,
+        "build_info": store._BUILD_INFO,
+    }
+    statements |= {f"admin_{name}": text for name, text in ADMIN_EXAMPLES.items()}
+    return {f"engine_{name}.cypher": text for name, text in statements.items()}
+
+
+ENGINE_STATEMENTS = engine_statements()
+
+
 @pytest.fixture(scope="module")
 def lint_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     from nhskg.queries.catalogue import load_catalogue
@@ -117,6 +147,8 @@ def lint_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     folder = tmp_path_factory.mktemp("cypher-lint")
     for query in load_catalogue():
         (folder / f"{query.name}.cypher").write_text(query.cypher + "\n", encoding="utf-8")
+    for name, text in ENGINE_STATEMENTS.items():
+        (folder / name).write_text(text + "\n", encoding="utf-8")
     for name, text in SELF_TESTS.items():
         (folder / name).write_text(text, encoding="utf-8")
     _, report = run_lint(folder)
@@ -135,6 +167,16 @@ def test_query_file_is_valid_neo4j5_cypher(query_file: Path, lint_report: dict) 
 
 def test_every_catalogue_query_was_linted(lint_report: dict) -> None:
     assert {p.name for p in QUERY_FILES} <= set(lint_report)
+
+
+@pytest.mark.parametrize("name", sorted(ENGINE_STATEMENTS))
+def test_engine_statement_is_valid_neo4j5_cypher(name: str, lint_report: dict) -> None:
+    result = lint_report.get(name)
+    assert result is not None, f"cypher-lint reported nothing for {name}"
+    assert result["errors"] == [], (
+        f"the Neo4j engine's statement {name} is not valid Neo4j 5 Cypher according to Neo4j's parser:\n"
+        + ENGINE_STATEMENTS[name] + "\n" + _format(result["errors"])
+    )
 
 
 # --- the linter itself must work: known-bad queries fail, known-good pass ---

@@ -94,3 +94,17 @@ def test_api_answers_503_with_retry_after_when_neo4j_goes_away(tmp_path) -> None
             assert client.get("/health/live").status_code == 200
     finally:
         store.close()
+
+
+def test_a_lost_commit_into_a_database_no_reader_uses_leaves_the_previous_graph() -> None:
+    # The alias switch's load goes to a new database: whatever happened to
+    # that commit, readers still use the previous one.
+    mapped = engine_error(IncompleteCommit("lost"), "neo4j://db:7687", writing=True, staging=True)
+    assert isinstance(mapped, EngineUnavailable)
+    assert "previous graph is unchanged" in str(mapped) and "unknown" not in str(mapped)
+
+
+def test_a_timeout_names_the_transactions_own_limit() -> None:
+    exc = server_error("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration")
+    assert "within 120s" in str(engine_error(exc, "bolt://db:7687", writing=True, limit_s=120.0))
+    assert "within its time limit" in str(engine_error(exc, "bolt://db:7687"))

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nhskg.core.errors import UserError
+
 # Every environment variable the code reads, with what it is for. The compose
 # file test checks the API service's environment against this table.
 ENV_VARS: dict[str, str] = {
@@ -19,8 +21,21 @@ ENV_VARS: dict[str, str] = {
     "NEO4J_URI": "selects the Neo4j engine when set, e.g. bolt://localhost:7687",
     "NEO4J_USER": "Neo4j user (default 'neo4j')",
     "NEO4J_PASSWORD": "Neo4j password",
-    "NEO4J_DATABASE": "Neo4j database name (default 'neo4j')",
+    "NEO4J_DATABASE": "Neo4j database the app reads (default 'neo4j'); on Enterprise, a name that is not a database (e.g. nhskg) becomes an alias that ingest switches to each new build",
+    "NEO4J_SINGLE_TX_LIMIT": "largest graph (nodes + relationships) Neo4j ingest writes in one transaction when it cannot switch an alias (default 100000)",
 }
+
+
+def _count(name: str, raw: str | None, default: int) -> int:
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.replace("_", "").strip())
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UserError(f"{name} must be a whole number of nodes and relationships, not {raw!r}")
+    return value
 
 
 def default_data_dir() -> Path:
@@ -37,6 +52,7 @@ class Settings:
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    neo4j_single_tx_limit: int = 100_000
     corpus_dir: Path | None = None
 
     @property
@@ -55,5 +71,6 @@ class Settings:
             neo4j_user=env.get("NEO4J_USER", "neo4j"),
             neo4j_password=env.get("NEO4J_PASSWORD", ""),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+            neo4j_single_tx_limit=_count("NEO4J_SINGLE_TX_LIMIT", env.get("NEO4J_SINGLE_TX_LIMIT"), 100_000),
             corpus_dir=Path(corpus).expanduser() if corpus else None,
         )
