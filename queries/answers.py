@@ -83,8 +83,22 @@ def service_commissioners(store: GraphStore, service_id: str, window: Window, in
     parts = sorted((p for p in (lineage[0]["parts"] if lineage else []) if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in (lineage[0]["ancestors"] if lineage else []) if a), key=lambda a: (a["distance"], a["id"]))
     wanted = [service_id, *(p["id"] for p in parts), *(a["id"] for a in ancestors)]
+    # Grouped, the rows bodies inherit from their type come back short (their
+    # id is all the fold needs): a service a type commissions has a row per
+    # body, each a copy of the type's fact and evidence, and reading those
+    # copies was most of the answer's time.
+    out = _commissioner_rows(ask(store, "service_commissioners", window, ids=wanted, fold=grouped), service_id, parts, ancestors, grouped)
+    if any(r.relationship.get("folded") for r in out.rows):
+        # A short row whose type's row is not in the answer stands alone and
+        # needs its full record: rare, so read the rows in full this once.
+        out = _commissioner_rows(ask(store, "service_commissioners", window, ids=wanted, fold=False), service_id, parts, ancestors, grouped)
+    return out
+
+
+def _commissioner_rows(rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool) -> Commissioners:
+    """The service hierarchy rule over the rows of service_commissioners."""
     by_service: dict[str, list[dict[str, Any]]] = {}
-    for row in ask(store, "service_commissioners", window, ids=wanted):
+    for row in rows:
         by_service.setdefault(row["service_id"], []).append(row)
 
     out = Commissioners(ancestors=ancestors)
