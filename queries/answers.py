@@ -272,10 +272,15 @@ class Search:
 def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
     """/entities: substring matches ranked (exact name, exact alias or code,
     prefix, the rest); when nothing contains q, the closest names instead."""
-    total = int(ask(store, "entity_search_count", window, **filters)[0]["total"])
     items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
+    # Every row carries the count; an empty page counts only when it is past the end.
+    if items:
+        total = int(items[0]["total"])
+    else:
+        total = int(ask(store, "entity_search_count", window, **filters)[0]["total"]) if offset else 0
     match = {0: "exact", 1: "alias_or_code", 2: "prefix", 3: "contains"}
     for item in items:
+        item.pop("total")
         item["match"] = match[int(item.pop("rank"))] if filters.get("q") else None
     if total or not filters.get("q"):
         return Search(items, total)
@@ -285,6 +290,7 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
     for item in similar:
         item.pop("rank", None)
+        item.pop("total", None)
     return Search(similar[offset : offset + limit], len(similar), similar=True)
 
 
