@@ -40,6 +40,12 @@ class StoreHolder:
                     raise EngineUnavailable(f"the graph engine cannot be opened: {exc}") from None
             return self._store
 
+    def build_id(self) -> str | None:
+        """The live graph's build id (read now, never remembered: an ingest
+        may have replaced the graph since the last request)."""
+        build = self.get().build_info()
+        return build.build_id if build else None
+
     def close(self) -> None:
         with self._lock:
             if self._store is not None and self._owned:

@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nhskg.core.errors import UserError
+
 # Every environment variable the code reads, with what it is for. The compose
 # file test checks the API service's environment against this table.
 ENV_VARS: dict[str, str] = {
@@ -20,6 +22,7 @@ ENV_VARS: dict[str, str] = {
     "NEO4J_USER": "Neo4j user (default 'neo4j')",
     "NEO4J_PASSWORD": "Neo4j password",
     "NEO4J_DATABASE": "Neo4j database name (default 'neo4j')",
+    "NHSKG_ANSWER_CACHE_MB": "megabytes of answers each API worker keeps, by graph build (default 64; 0 = off, ETags and 304s stay)",
 }
 
 
@@ -38,6 +41,7 @@ class Settings:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     corpus_dir: Path | None = None
+    answer_cache_mb: int = 64
 
     @property
     def engine(self) -> str:
@@ -56,4 +60,17 @@ class Settings:
             neo4j_password=env.get("NEO4J_PASSWORD", ""),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             corpus_dir=Path(corpus).expanduser() if corpus else None,
+            answer_cache_mb=_whole_number(env.get("NHSKG_ANSWER_CACHE_MB"), "NHSKG_ANSWER_CACHE_MB", 64),
         )
+
+
+def _whole_number(text: str | None, name: str, default: int) -> int:
+    if text is None or not text.strip():
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise UserError(f"{name} must be a whole number of megabytes, got {text!r}") from None
+    if value < 0:
+        raise UserError(f"{name} must be 0 (off) or more, got {value}")
+    return value
