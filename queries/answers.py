@@ -97,12 +97,17 @@ def service_commissioners(store: GraphStore, service_id: str, window: Window, in
 
 
 def _read_commissioners(store: GraphStore, window: Window, service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], fold: bool) -> list[dict[str, Any]]:
-    """The rows of the service and its parts; the ancestors' only when the
-    service has none of its own (only then does an ancestor answer for it):
-    a root service at 100,000 organisations has tens of thousands."""
+    """The rows of the service and its parts; then, only when the service
+    has none of its own, those of its nearest ancestor that has any (the
+    one that answers for it), nearest first: a root service at 100,000
+    organisations has tens of thousands of rows, read only when it answers."""
     rows = _commissioner_facts(store, window, [service_id, *(p["id"] for p in parts)], fold)
-    if ancestors and not any(r["service_id"] == service_id for r in rows):
-        rows += _commissioner_facts(store, window, [a["id"] for a in ancestors], fold)
+    if any(r["service_id"] == service_id for r in rows):
+        return rows
+    for ancestor in ancestors:
+        found = _commissioner_facts(store, window, [ancestor["id"]], fold)
+        if found:
+            return rows + found
     return rows
 
 
