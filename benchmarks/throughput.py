@@ -98,6 +98,15 @@ def url_files(data_dir: Path, tmp: Path, count: int) -> dict[str, Path]:
     return files
 
 
+def warm_up(base: str, files: dict[str, Path], per_family: int = 20) -> None:
+    """A few requests of each family first, so the first family measured does
+    not also pay the workers' first-request costs (catalogue, models, imports)."""
+    for name, path in files.items():
+        if name != "floor":
+            for url in path.read_text().split()[:per_family]:
+                get(base + url, 30)
+
+
 def measure(serve_base: str, floor_base: str, files: dict[str, Path], rounds: int, seconds: int, connections: int) -> list[list[tuple[Run, Run]]]:
     """Each family right after its own floor run: the machine is shared and its
     load moves within a minute, so a ratio compares two runs seconds apart."""
@@ -157,6 +166,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--count", type=int, default=3000, help="distinct URLs per family")
+    parser.add_argument("--families", help="comma list of families to run (default: all, and mixed)")
     parser.add_argument("--cache-mb", type=int, default=0, help="the server's answer cache (default 0: off, so requests are query work, not replays)")
     parser.add_argument("--note", default="")
     parser.add_argument("--write", type=Path)
@@ -174,6 +184,9 @@ def main() -> int:
         try:
             _, health, _ = get(f"{server.url}/health")
             files = url_files(data_dir, tmp, args.count)
+            if args.families:
+                files = {k: v for k, v in files.items() if k == "floor" or k in args.families.split(",")}
+            warm_up(server.url, files)
             floor, floor_base = start_floor(args.workers, tmp / "floor.log")
             time.sleep(1)
             rounds = measure(server.url, floor_base, files, args.rounds, args.seconds, args.connections)
