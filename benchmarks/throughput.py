@@ -134,7 +134,7 @@ def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, con
         "",
         "Produced by:",
         "",
-        f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --write benchmarks/RESULTS.md",
+        f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --rounds {len(rounds)} --write benchmarks/RESULTS.md",
         "",
         f"`wrk -t2 -c{connections} -d{seconds}s` per run; the floor is benchmarks/floor_app.py (a bare FastAPI `def` endpoint) under",
         f"uvicorn with {workers} worker(s), measured in the same run, each family run right after a floor run, {len(rounds)} rounds.",
@@ -195,7 +195,7 @@ def main() -> int:
                 os.killpg(floor.pid, signal.SIGTERM)
                 floor.wait(timeout=20)
             server.stop(signal.SIGTERM)
-    cache = "answer cache off (NHSKG_ANSWER_CACHE_MB=0), no If-None-Match: every request is query work." if args.cache_mb == 0 else f"answer cache ON ({args.cache_mb} MB): repeated URLs are replays."
+    cache = "Answer cache off (NHSKG_ANSWER_CACHE_MB=0), no If-None-Match: every request is query work." if args.cache_mb == 0 else f"Answer cache ON ({args.cache_mb} MB): repeated URLs are replays."
     text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), f"{cache} {args.note}".strip())
     print(text)
     if args.write:
