@@ -74,22 +74,31 @@ def test_a_new_graph_means_a_new_etag_and_the_new_answer(own_graph: tuple[Falkor
 
 
 @pytest.mark.parametrize("cache_mb", [64, 0])
-def test_kept_answers_are_served_without_the_graph_and_can_be_turned_off(tmp_path: Path, cache_mb: int) -> None:
-    """Seen by changing the graph WITHOUT a new build (write_batches, which
-    only tests use; every served change is a replace_graph): a kept answer
-    is served as kept; with the cache off (NHSKG_ANSWER_CACHE_MB=0) every
-    answer is read from the graph, and ETags and 304s stay."""
+def test_kept_answers_are_served_without_asking_the_graph_and_can_be_turned_off(tmp_path: Path, cache_mb: int) -> None:
+    """A kept answer costs one read (the live build) instead of the route's
+    questions; with the cache off (NHSKG_ANSWER_CACHE_MB=0) every answer is
+    asked of the graph again, and ETags and 304s stay."""
     store = FalkorDBStore(tmp_path / "data")
+    reads: list[str] = []
+    run_read = store.run_read
+
+    def counted(cypher: str, params: dict) -> list[dict]:
+        reads.append(cypher)
+        return run_read(cypher, params)
+
+    store.run_read = counted  # type: ignore[method-assign]  # the real engine, counted
     try:
         store.replace_graph(_graph("Before"), version="test:1")
         with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:
             first = client.get("/entities/org:test-body")
-            store.write_batches([("MATCH (n:Entity {id: 'org:test-body'}) SET n.name = 'Changed'", {})])
+            reads.clear()
             again = client.get("/entities/org:test-body")
+            asked_again = len(reads)
             assert client.get("/entities/org:test-body", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     finally:
         store.close()
-    assert again.json()["name"] == ("Before" if cache_mb else "Changed")
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    assert asked_again == (1 if cache_mb else 3)  # the build; or the build, entity_get, entity_neighbour_counts
 
 
 def test_cache_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
