@@ -16,6 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from nhskg.api.answer_cache import AnswerCache
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.api.limits import RequestLimits
 from nhskg.api.routes import register_routes
@@ -62,6 +63,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         redirect_slashes=False,
     )
     app.state.holder = holder
+    # The cache sits inside the request limits: an oversized request never reaches it.
+    app.add_middleware(AnswerCache, read_build=holder.build_id, max_mb=holder.settings.answer_cache_mb)
     app.add_middleware(RequestLimits)
 
     @app.exception_handler(NotFound)

@@ -40,6 +40,12 @@ class StoreHolder:
                     raise EngineUnavailable(f"the graph engine cannot be opened: {exc}") from None
             return self._store
 
+    def build_id(self) -> str | None:
+        """The live graph's build id (read now, never remembered: an ingest
+        may have replaced the graph since the last request)."""
+        build = self.get().build_info()
+        return build.build_id if build else None
+
     def close(self) -> None:
         with self._lock:
             if self._store is not None and self._owned:
@@ -47,6 +53,20 @@ class StoreHolder:
                 self._store = None
 
 
+# Set in the request scope by nhskg.api.answer_cache when the answer needs the
+# live build for its ETag; get_store fills it in, in the thread it runs in anyway.
+BUILD_SCOPE_KEY = "nhskg.build"
+
+
 def get_store(request: Request) -> GraphStore:
     holder: StoreHolder = request.app.state.holder
-    return holder.get()
+    store = holder.get()
+    if request.scope.get(BUILD_SCOPE_KEY, "") is None:
+        # Read before the route asks anything: an answer is never labelled
+        # with a build older than the graph it was read from.
+        try:
+            build = store.build_info()
+        except UserError:  # EngineUnavailable is one: the route will answer 503 itself
+            build = None
+        request.scope[BUILD_SCOPE_KEY] = build.build_id if build else ""
+    return store

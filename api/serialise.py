@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import networkx as nx
+import orjson
+from fastapi.responses import Response
 
 from nhskg.core.evidence import EVIDENCE_KEYS, unpack
 
@@ -87,6 +89,27 @@ def brief_or_id(briefs: Mapping[str, dict[str, Any]], node_id: str | None) -> di
     if node_id is None:
         return None
     return briefs.get(node_id) or {"id": node_id, "name": None, "labels": [], "valid_from": None, "valid_to": None}
+
+
+def in_model_order(item: Mapping[str, Any], core: Iterable[str]) -> dict[str, Any]:
+    """A node or relationship with its keys in the order the response models
+    write them (the declared fields, evidence, then the other properties), so
+    a pre-built JSON answer reads exactly as a validated one."""
+    fields = (*core, "evidence")
+    return {**{k: item[k] for k in fields}, **{k: v for k, v in item.items() if k not in fields}}
+
+
+def json_response(data: Any) -> Response:
+    """An answer already in its public shape, written as JSON as it is.
+
+    FastAPI validates a returned dict against the route's response_model and
+    serialises the model: for a depth-2 subgraph (hundreds of nodes, a
+    thousand relationships, each with its evidence) that was a fifth of the
+    request. Routes that build their answer from serialise.node /
+    serialise.relationship (the shapes the models declare) can skip it; the
+    response_model stays declared, so the OpenAPI document is unchanged, and
+    tests check the answers against it."""
+    return Response(orjson.dumps(data), media_type="application/json")
 
 
 # --- exports -----------------------------------------------------------------

@@ -10,6 +10,12 @@ interleaved, so every ratio compares runs made under the same load. Each
 endpoint family varies its parameters (benchmarks/workload.py: random
 entities, services and dates 1995-2026), so no URL is replayed. The load
 average is recorded with each run: the machine is shared.
+
+The server runs with its answer cache off (NHSKG_ANSWER_CACHE_MB=0, unless
+--cache-mb says otherwise) and wrk sends no If-None-Match, so every request
+is answered from the graph: wrk walks each URL list round and round, and a
+cache would turn the second pass into replays. ETags are still computed
+(one small query per request for the live build), so their cost is counted.
 """
 
 from __future__ import annotations
@@ -92,6 +98,15 @@ def url_files(data_dir: Path, tmp: Path, count: int) -> dict[str, Path]:
     return files
 
 
+def warm_up(base: str, files: dict[str, Path], per_family: int = 20) -> None:
+    """A few requests of each family first, so the first family measured does
+    not also pay the workers' first-request costs (catalogue, models, imports)."""
+    for name, path in files.items():
+        if name != "floor":
+            for url in path.read_text().split()[:per_family]:
+                get(base + url, 30)
+
+
 def measure(serve_base: str, floor_base: str, files: dict[str, Path], rounds: int, seconds: int, connections: int) -> list[list[tuple[Run, Run]]]:
     """Each family right after its own floor run: the machine is shared and its
     load moves within a minute, so a ratio compares two runs seconds apart."""
@@ -119,7 +134,7 @@ def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, con
         "",
         "Produced by:",
         "",
-        f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --write benchmarks/RESULTS.md",
+        f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --rounds {len(rounds)} --write benchmarks/RESULTS.md",
         "",
         f"`wrk -t2 -c{connections} -d{seconds}s` per run; the floor is benchmarks/floor_app.py (a bare FastAPI `def` endpoint) under",
         f"uvicorn with {workers} worker(s), measured in the same run, each family run right after a floor run, {len(rounds)} rounds.",
@@ -151,6 +166,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--count", type=int, default=3000, help="distinct URLs per family")
+    parser.add_argument("--families", help="comma list of families to run (default: all, and mixed)")
+    parser.add_argument("--cache-mb", type=int, default=0, help="the server's answer cache (default 0: off, so requests are query work, not replays)")
     parser.add_argument("--note", default="")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
@@ -161,11 +178,15 @@ def main() -> int:
         tmp = Path(tmp_name)
         data_dir = args.data_dir or tmp / "data"
         extra = ["--workers", str(args.workers)]
+        os.environ["NHSKG_ANSWER_CACHE_MB"] = str(args.cache_mb)  # read by the serve process (cli_env passes the environment on)
         server = start_serve(data_dir, tmp / "serve.log", *extra, ready_timeout=300)
         floor = None
         try:
             _, health, _ = get(f"{server.url}/health")
             files = url_files(data_dir, tmp, args.count)
+            if args.families:
+                files = {k: v for k, v in files.items() if k == "floor" or k in args.families.split(",")}
+            warm_up(server.url, files)
             floor, floor_base = start_floor(args.workers, tmp / "floor.log")
             time.sleep(1)
             rounds = measure(server.url, floor_base, files, args.rounds, args.seconds, args.connections)
@@ -174,7 +195,8 @@ def main() -> int:
                 os.killpg(floor.pid, signal.SIGTERM)
                 floor.wait(timeout=20)
             server.stop(signal.SIGTERM)
-    text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), args.note)
+    cache = "Answer cache off (NHSKG_ANSWER_CACHE_MB=0), no If-None-Match: every request is query work." if args.cache_mb == 0 else f"Answer cache ON ({args.cache_mb} MB): repeated URLs are replays."
+    text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), f"{cache} {args.note}".strip())
     print(text)
     if args.write:
         write_section(args.write, text, BEGIN, END)

@@ -84,6 +84,24 @@ def urls(ids: dict[str, list[str]], count: int, seed: int = 12, families: Sequen
     return out
 
 
+def family_of(url: str) -> str:
+    """The family a workload URL belongs to (the inverse of `urls`)."""
+    path = url.split("?", 1)[0]
+    if path.startswith("/services/"):
+        return "commissioners"
+    if path.startswith("/paths/"):
+        return "paths"
+    if path.startswith("/subgraph"):
+        return "subgraph"
+    if path == "/entities":
+        return "search"
+    if path.endswith("/accountability"):
+        return "accountability"
+    if path.endswith("/delegations"):
+        return "delegations"
+    return "entity"
+
+
 def main() -> int:
     from nhskg.graph import open_store
     from nhskg.core.settings import Settings

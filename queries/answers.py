@@ -56,22 +56,27 @@ class Commissioners:
     ancestors: list[dict[str, Any]] = field(default_factory=list)
 
 
+INHERITS = "instance-inherits-type"  # the rule of a fact a real body inherits from its type
+
+
 def group_instances(rows: list[CommissionerRow]) -> list[CommissionerRow]:
     """Fold the rows real bodies inherit from their type into the type's own
     row: "CCGs commission urgent and emergency care (209 bodies: ...)" rather
     than 209 copies of the same fact and evidence. A row is folded only when
-    its type's row (same service, part and parent, same basis) is there too."""
+    its type's row (same service, part and parent, same basis) is there too.
+    A row may stand for many bodies at once (`bodies`: their ids, from
+    service_commissioner_instances)."""
     def context(row: CommissionerRow) -> tuple[Any, ...]:
         return (row.service_id, (row.via or {}).get("id"), (row.from_parent or {}).get("id"), row.relationship.get("basis"))
 
-    types = {(r.commissioner.get("id"), *context(r)): r for r in rows if r.relationship.get("rule") != "instance-inherits-type"}
+    types = {(r.commissioner.get("id"), *context(r)): r for r in rows if r.relationship.get("rule") != INHERITS}
     out: list[CommissionerRow] = []
     for row in rows:
-        owner = types.get((row.relationship.get("inherited_from"), *context(row))) if row.relationship.get("rule") == "instance-inherits-type" else None
+        owner = types.get((row.relationship.get("inherited_from"), *context(row))) if row.relationship.get("rule") == INHERITS else None
         if owner is None:
             out.append(row)
             continue
-        owner.instances = [*(owner.instances or []), row.commissioner["id"]]
+        owner.instances = [*(owner.instances or []), *row.relationship.get("bodies", [row.commissioner["id"]])]
     for row in out:
         if row.instances is None and "OrganisationType" in (row.commissioner.get("labels") or []):
             row.instances = []
@@ -82,9 +87,48 @@ def service_commissioners(store: GraphStore, service_id: str, window: Window, in
     lineage = ask(store, "service_lineage", window, id=service_id, include_parts=include_parts)
     parts = sorted((p for p in (lineage[0]["parts"] if lineage else []) if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in (lineage[0]["ancestors"] if lineage else []) if a), key=lambda a: (a["distance"], a["id"]))
-    wanted = [service_id, *(p["id"] for p in parts), *(a["id"] for a in ancestors)]
+    if grouped:
+        out = _commissioner_rows(_read_commissioners(store, window, service_id, parts, ancestors, fold=True), service_id, parts, ancestors, grouped)
+        if not any("bodies" in r.relationship for r in out.rows):
+            return out
+        # Bodies whose type's row is not in the answer stand alone, each with
+        # its full record: rare, so read every row in full this once.
+    return _commissioner_rows(_read_commissioners(store, window, service_id, parts, ancestors, fold=False), service_id, parts, ancestors, grouped)
+
+
+def _read_commissioners(store: GraphStore, window: Window, service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], fold: bool) -> list[dict[str, Any]]:
+    """The rows of the service and its parts; then, only when the service
+    has none of its own, those of its nearest ancestor that has any (the
+    one that answers for it), nearest first: a root service at 100,000
+    organisations has tens of thousands of rows, read only when it answers."""
+    rows = _commissioner_facts(store, window, [service_id, *(p["id"] for p in parts)], fold)
+    if any(r["service_id"] == service_id for r in rows):
+        return rows
+    for ancestor in ancestors:
+        found = _commissioner_facts(store, window, [ancestor["id"]], fold)
+        if found:
+            return rows + found
+    return rows
+
+
+def _commissioner_facts(store: GraphStore, window: Window, ids: list[str], fold: bool) -> list[dict[str, Any]]:
+    """service_commissioners rows; folded, the rows bodies inherit from their
+    type come as one row per type with the bodies' ids (`bodies`): a service
+    a type commissions has a row per body, each a copy of the type's fact and
+    evidence (23,689 rows for a synthetic service at 100,000 organisations),
+    and reading those was most of the answer's time."""
+    rows = ask(store, "service_commissioners", window, ids=ids, fold=fold)
+    if fold:
+        for group in ask(store, "service_commissioner_instances", window, ids=ids):
+            relationship = {"rule": INHERITS, "inherited_from": group["type_id"], "basis": group["basis"], "bodies": group["instances"]}
+            rows.append({"service_id": group["service_id"], "commissioner": {"id": None}, "relationship": relationship})
+    return rows
+
+
+def _commissioner_rows(rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool) -> Commissioners:
+    """The service hierarchy rule over the rows of service_commissioners."""
     by_service: dict[str, list[dict[str, Any]]] = {}
-    for row in ask(store, "service_commissioners", window, ids=wanted):
+    for row in rows:
         by_service.setdefault(row["service_id"], []).append(row)
 
     out = Commissioners(ancestors=ancestors)
@@ -258,10 +302,15 @@ class Search:
 def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
     """/entities: substring matches ranked (exact name, exact alias or code,
     prefix, the rest); when nothing contains q, the closest names instead."""
-    total = int(ask(store, "entity_search_count", window, **filters)[0]["total"])
     items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
+    # Every row carries the count; an empty page counts only when it is past the end.
+    if items:
+        total = int(items[0]["total"])
+    else:
+        total = int(ask(store, "entity_search_count", window, **filters)[0]["total"]) if offset else 0
     match = {0: "exact", 1: "alias_or_code", 2: "prefix", 3: "contains"}
     for item in items:
+        item.pop("total")
         item["match"] = match[int(item.pop("rank"))] if filters.get("q") else None
     if total or not filters.get("q"):
         return Search(items, total)
@@ -271,6 +320,7 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
     for item in similar:
         item.pop("rank", None)
+        item.pop("total", None)
     return Search(similar[offset : offset + limit], len(similar), similar=True)
 
 

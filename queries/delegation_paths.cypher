@@ -10,10 +10,16 @@ OPTIONAL MATCH sp = (svc:Service {id: $service})-[:PART_OF*1..6]->(anc:Service)
 WHERE all(r IN relationships(sp) WHERE @valid(r))
   AND all(x IN nodes(sp) WHERE @valid(x))
 WITH [$service] + collect(anc.id) AS covering
-OPTIONAL MATCH (fi:Entity {id: $delegator})-[fr:INSTANCE_OF]->(ft:Entity)
+OPTIONAL MATCH (fi:Entity {id: $delegator})
+// Each end is found by its id first (a WITH between), then its types: in one
+// pattern FalkorDB's planner scanned every entity for the type end instead.
+WITH covering, fi
+OPTIONAL MATCH (fi)-[fr:INSTANCE_OF]->(ft:Entity)
 WHERE @valid(fr) AND @valid(ft)
 WITH covering, [$delegator] + collect(ft.id) AS froms
-OPTIONAL MATCH (ti:Entity {id: $delegate})-[tr:INSTANCE_OF]->(tt:Entity)
+OPTIONAL MATCH (ti:Entity {id: $delegate})
+WITH covering, froms, ti
+OPTIONAL MATCH (ti)-[tr:INSTANCE_OF]->(tt:Entity)
 WHERE @valid(tr) AND @valid(tt)
 WITH covering, froms, [$delegate] + collect(tt.id) AS tos
 MATCH p = (a:Entity)-[:DELEGATES_TO*1..6]->(b:Entity)

@@ -1,5 +1,5 @@
 // name: entity_search
-// description: Entities whose name, alias or id contains q (case-insensitive substring) or whose ODS or ONS code is q, optionally only those carrying a label, an instance of a type in the window (instance_of), directly PART_OF a node in the window (part_of), or with an ODS or ONS code (code, any date, case-insensitive), holding in the window (all time unless as_of or from/to narrow it, so abolished bodies can still be found; in_force unless status says otherwise). Ranked: exact name first, then exact alias or code, then names starting with q, then the rest; by name within a rank; paginated.
+// description: Entities whose name, alias or id contains q (case-insensitive substring) or whose ODS or ONS code is q, optionally only those carrying a label, an instance of a type in the window (instance_of), directly PART_OF a node in the window (part_of), or with an ODS or ONS code (code, any date, case-insensitive), holding in the window (all time unless as_of or from/to narrow it, so abolished bodies can still be found; in_force unless status says otherwise). Ranked: exact name first, then exact alias or code, then names starting with q, then the rest; by name within a rank; paginated. Each row also carries `total`: how many entities match before pagination (a page and its count in one query; a page past the end has no rows, and entity_search_count counts).
 // window: always
 // param: q string? Text to look for in names, aliases, ids and codes (case-insensitive); null = everything
 // param: label string? Only nodes carrying this label (e.g. Organisation, OrganisationType, Service)
@@ -38,8 +38,10 @@ WITH n,
        WHEN toLower(n.name) STARTS WITH toLower($q) THEN 2
        ELSE 3
      END AS rank
-RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.valid_from AS valid_from, n.valid_to AS valid_to, n.status AS status,
-       n.ods_code AS ods_code, n.ons_code AS ons_code, rank
+WITH n, rank
 ORDER BY rank, toLower(coalesce(n.name, n.id)), n.id
-SKIP $offset
-LIMIT $limit
+WITH collect({node: n, rank: rank}) AS hits
+UNWIND hits[$offset..($offset + $limit)] AS hit
+WITH hit.node AS n, hit.rank AS rank, size(hits) AS total
+RETURN n.id AS id, n.name AS name, labels(n) AS labels, n.valid_from AS valid_from, n.valid_to AS valid_to, n.status AS status,
+       n.ods_code AS ods_code, n.ons_code AS ons_code, rank, total

@@ -47,7 +47,9 @@ def _window_dependency(default: str, any_status_without_date: bool = False) -> C
         else "one day, ISO YYYY-MM-DD (default: all time; not with from/to)."
     )
 
-    def window(
+    # async: pure arithmetic on the parameters, so it runs on the event loop
+    # instead of costing each request a hand-off to the thread pool.
+    async def window(
         as_of: Annotated[str | None, Query(description=as_of_doc, examples=["2015-01-01"], max_length=40, json_schema_extra=DATE_SCHEMA)] = None,
         from_: Annotated[
             str | None,

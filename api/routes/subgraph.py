@@ -76,4 +76,6 @@ def subgraph(
         return Response(ser.to_graphml(data), media_type="application/graphml+xml", headers={"Content-Disposition": f'attachment; filename="{stem}.graphml"'})
     if format == "csv":
         return Response(ser.to_csv_zip(data), media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{stem}.zip"'})
-    return data
+    data["nodes"] = [ser.in_model_order(n, ser.NODE_CORE) for n in data["nodes"]]
+    data["edges"] = [ser.in_model_order(e, ser.EDGE_CORE) for e in data["edges"]]
+    return ser.json_response(data)

@@ -23,10 +23,13 @@ ENV_VARS: dict[str, str] = {
     "NEO4J_PASSWORD": "Neo4j password",
     "NEO4J_DATABASE": "Neo4j database the app reads (default 'neo4j'); on Enterprise, a name that is not a database (e.g. nhskg) becomes an alias that ingest switches to each new build",
     "NEO4J_SINGLE_TX_LIMIT": "largest graph (nodes + relationships) Neo4j ingest writes in one transaction when it cannot switch an alias (default 100000)",
+    "NHSKG_ANSWER_CACHE_MB": "megabytes of answers each API worker keeps, by graph build (default 64; 0 = off, ETags and 304s stay)",
 }
 
 
-def _count(name: str, raw: str | None, default: int) -> int:
+def _whole_number(name: str, raw: str | None, default: int, unit: str) -> int:
+    """A non-negative whole number from the environment (`_` separators
+    allowed), or a one-line error naming the variable and what it counts."""
     if raw is None or not raw.strip():
         return default
     try:
@@ -34,7 +37,7 @@ def _count(name: str, raw: str | None, default: int) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise UserError(f"{name} must be a whole number of nodes and relationships, not {raw!r}")
+        raise UserError(f"{name} must be a whole number of {unit} (0 or more), not {raw!r}")
     return value
 
 
@@ -54,6 +57,7 @@ class Settings:
     neo4j_database: str = "neo4j"
     neo4j_single_tx_limit: int = 100_000
     corpus_dir: Path | None = None
+    answer_cache_mb: int = 64
 
     @property
     def engine(self) -> str:
@@ -71,6 +75,8 @@ class Settings:
             neo4j_user=env.get("NEO4J_USER", "neo4j"),
             neo4j_password=env.get("NEO4J_PASSWORD", ""),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
-            neo4j_single_tx_limit=_count("NEO4J_SINGLE_TX_LIMIT", env.get("NEO4J_SINGLE_TX_LIMIT"), 100_000),
+            neo4j_single_tx_limit=_whole_number("NEO4J_SINGLE_TX_LIMIT", env.get("NEO4J_SINGLE_TX_LIMIT"), 100_000, "nodes and relationships"),
             corpus_dir=Path(corpus).expanduser() if corpus else None,
+            answer_cache_mb=_whole_number("NHSKG_ANSWER_CACHE_MB", env.get("NHSKG_ANSWER_CACHE_MB"), 64, "megabytes"),
         )
+

@@ -1,0 +1,62 @@
+"""Folding inherited commissioning into the type's row, on a graph small
+enough to see every row: the bodies are read as id lists (one row a type),
+and a body whose type's row is not in the answer (here: the type itself no
+longer holds) is shown on its own, with its full record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from nhskg.api.app import create_app
+from nhskg.core.settings import Settings
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.store import GraphData, NodeRow, RelRow
+
+
+def _landscape() -> GraphData:
+    node = lambda i, labels, **p: NodeRow(i, ("Entity", *labels), {"id": i, "name": i.split(":")[1].title(), **p})  # noqa: E731
+    inherited = {"derived": True, "rule": "instance-inherits-type", "inherited_from": "type:board", "basis": "statutory", "valid_from": "2000-01-01"}
+    return GraphData(
+        nodes=[
+            node("service:care", ["Service"]),
+            node("type:board", ["OrganisationType"], valid_to="2010-01-01"),  # the type stops holding in 2010
+            node("org:alpha", ["Organisation"]),
+            node("org:beta", ["Organisation"]),
+        ],
+        relationships=[
+            RelRow("rel:board-care", "COMMISSIONS", "type:board", "service:care", {"id": "rel:board-care", "basis": "statutory", "valid_from": "2000-01-01"}),
+            RelRow("drv:alpha", "COMMISSIONS", "org:alpha", "service:care", {"id": "drv:alpha", **inherited}),
+            RelRow("drv:beta", "COMMISSIONS", "org:beta", "service:care", {"id": "drv:beta", **inherited}),
+        ],
+    )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    store = FalkorDBStore(tmp_path / "data")
+    store.replace_graph(_landscape(), version="test:fold")
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=0), store=store)) as c:
+        yield c
+    store.close()
+
+
+def test_bodies_fold_into_their_types_row(client: TestClient) -> None:
+    items = client.get("/services/service:care/commissioners?as_of=2005-01-01").json()["items"]
+    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in items] == [("type:board", ["org:alpha", "org:beta"], 2)]
+
+
+def test_bodies_without_their_types_row_stand_alone_in_full(client: TestClient) -> None:
+    items = client.get("/services/service:care/commissioners?as_of=2015-01-01").json()["items"]
+    assert [(i["commissioner"]["id"], i["relationship_id"], i["rule"], i["inherited_from"]) for i in items] == [
+        ("org:alpha", "drv:alpha", "instance-inherits-type", "type:board"),
+        ("org:beta", "drv:beta", "instance-inherits-type", "type:board"),
+    ]
+    # The same rows as asking for one row per body.
+    listed = client.get("/services/service:care/commissioners?as_of=2015-01-01&instances=list").json()["items"]
+    assert [{k: v for k, v in i.items() if k not in ("instances", "instance_count")} for i in items] == [
+        {k: v for k, v in i.items() if k not in ("instances", "instance_count")} for i in listed
+    ]
