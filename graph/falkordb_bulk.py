@@ -32,11 +32,15 @@ of its own, too).
 from __future__ import annotations
 
 import math
+import queue
 import struct
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 from nhskg.graph.store import GraphData, RelRow, node_labels, rel_type
 
@@ -309,3 +313,45 @@ def bulk_commands(data: GraphData) -> tuple[int, Iterator[BulkCommand]]:
             yield BulkCommand([*(["BEGIN"] if first else []), node_rows, edge_rows, node_blobs, len(pending) - node_blobs, *pending], node_rows, edge_rows)
 
     return total, commands()
+
+
+def prefetched(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """`items`, with up to `depth` of them made ahead in a thread: the bulk
+    commands are encoded while the caller waits on the engine for the last
+    one (socket waits release the GIL). An error making an item is raised
+    here, in the caller's thread, at the point it would have come; if the
+    caller stops early, the thread stops too before this returns."""
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(("item", item)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the caller
+            put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="bulk-encoder", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = ready.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        worker.join()

@@ -42,7 +42,7 @@ from falkordb.path import Path as FalkorPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands
+from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands, prefetched
 from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS
 from nhskg.graph.store import (
@@ -380,7 +380,8 @@ class FalkorDBStore(GraphStore):
         must not show readers a graph whose indexes are still filling."""
         done = 0
         steps = total + 1  # the last step: build record and schema
-        for command in commands:
+        # The next command is encoded (Python) while the engine loads this one.
+        for command in prefetched(commands):
             reply = self.conn.execute_command("GRAPH.BULK", temp, *command.args)
             if isinstance(reply, redis.ResponseError):
                 raise reply

@@ -179,3 +179,37 @@ def test_progress_counts_rows_to_the_end(fresh_store: FalkorDBStore, synthetic_g
     total = len(synthetic_graph.nodes) + len(synthetic_graph.relationships) + 1
     assert seen[-1] == (total, total)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen) and {t for _, t in seen} == {total}
+
+
+def test_prefetched_keeps_order_raises_in_the_caller_and_stops_its_thread() -> None:
+    import threading
+
+    from nhskg.graph.falkordb_bulk import prefetched
+
+    assert list(prefetched(iter(range(50)))) == list(range(50))
+
+    def failing() -> Any:
+        yield 1
+        yield 2
+        raise UnstorableValueForTest("made in the thread")
+
+    got = []
+    with pytest.raises(UnstorableValueForTest, match="made in the thread"):
+        for item in prefetched(failing()):
+            got.append(item)
+    assert got == [1, 2]
+
+    def endless() -> Any:
+        n = 0
+        while True:
+            n += 1
+            yield n
+
+    for item in prefetched(endless()):
+        if item == 3:
+            break
+    assert not [t for t in threading.enumerate() if t.name == "bulk-encoder"]  # stopped, not left running
+
+
+class UnstorableValueForTest(ValueError):
+    pass
