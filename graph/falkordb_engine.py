@@ -2,8 +2,9 @@
 
 Atomicity and durability: FalkorDB runs each query atomically but has no
 multi-statement transactions, so every write builds a complete graph under a
-temporary key (a fresh one for replace_graph, a GRAPH.COPY of the live one
-for write_batches), and then:
+temporary key (a fresh one for replace_graph, loaded with GRAPH.BULK, see
+graph/falkordb_bulk.py; a GRAPH.COPY of the live one for write_batches), and
+then:
 
 1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
    key) before any reader can see it; a failed save deletes it and the old
@@ -155,6 +156,10 @@ def _check_params(params: dict[str, Any]) -> None:
         values = value if isinstance(value, list) else [value]
         if any(isinstance(v, str) and "\x00" in v for v in values):
             raise UserError(f"parameter {name} contains a NUL character")
+
+
+def _unstorable(exc: UnstorableValue) -> QueryError:
+    return QueryError(f"the graph cannot hold the data as given; the previous graph is unchanged: {exc}")
 
 
 class WriteFailed(EngineUnavailable):
@@ -323,7 +328,10 @@ class FalkorDBStore(GraphStore):
         """The new graph is written with GRAPH.BULK (graph/falkordb_bulk.py),
         then the build record and the schema, then swapped in as every write is."""
         build = new_build(version)
-        total, commands = bulk_commands(data)  # checks the vocabulary before anything is written
+        try:
+            total, commands = bulk_commands(data)  # checks the vocabulary before anything is written
+        except UnstorableValue as exc:
+            raise _unstorable(exc) from None
         self._swap_in(lambda temp: self._bulk_build(temp, total, commands, progress, build), build=build)
 
     def _swap_in(self, build_into: Callable[[str], None], build: BuildInfo | None) -> None:
@@ -493,7 +501,7 @@ class FalkorDBStore(GraphStore):
         except redis.ResponseError as exc:
             raise QueryError(f"FalkorDB rejected a write; the previous graph is unchanged: {exc}") from None
         except UnstorableValue as exc:
-            raise QueryError(f"the graph cannot hold a value; the previous graph is unchanged: {exc}") from None
+            raise _unstorable(exc) from None
 
     # -- housekeeping ----------------------------------------------------------------
 

@@ -213,3 +213,12 @@ def test_prefetched_keeps_order_raises_in_the_caller_and_stops_its_thread() -> N
 
 class UnstorableValueForTest(ValueError):
     pass
+
+
+def test_one_id_under_two_label_sets_is_refused_and_changes_nothing(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(AWKWARD)
+    before = read_back(fresh_store)
+    data = GraphData([*AWKWARD.nodes, NodeRow("org:a", ("Service",), {"name": "a service now"})], [])
+    with pytest.raises(QueryError, match="org:a appears twice with different labels.*previous graph is unchanged|previous graph is unchanged.*org:a appears twice"):
+        fresh_store.replace_graph(data)
+    assert read_back(fresh_store) == before
