@@ -13,8 +13,10 @@ delegations and evidence) and adds, for a requested number of organisations:
   merged and became ICBs;
 - register-kind evidence on every fact, as the register layer writes it.
 
-The result goes through the normal path (normalise events, derive, the
-engine's replace_graph), so a benchmark of it measures what `nhskg ingest`
+`synthetic_source` is the generator alone (benchmark-only work, timed
+apart); `synthetic_landscape` then runs the pipeline's own last step on it
+(nhskg.ingest.pipeline.complete_graph: normalise events, derive), so that
+with the engine's replace_graph a benchmark measures what `nhskg ingest`
 does. Deterministic for a given size and seed.
 
     python -m benchmarks.synthetic 100000   # prints counts
@@ -29,8 +31,8 @@ from dataclasses import dataclass
 from nhskg.core.evidence import EvidenceItem, pack
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.ingest.compile import compile_graph
-from nhskg.ingest.derive import derive_edges, normalise_events
 from nhskg.ingest.kb import load_knowledge_base
+from nhskg.ingest.pipeline import complete_graph
 
 SOURCE = "source:synthetic-register"
 NATIONAL = "org:nhs-england"
@@ -55,6 +57,13 @@ def _day(rng: random.Random, first: int, last: int) -> str:
 
 
 def synthetic_landscape(organisations: int, seed: int = 7) -> GraphData:
+    """The synthetic landscape, normalised and derived as ingest does it."""
+    return complete_graph(synthetic_source(organisations, seed))
+
+
+def synthetic_source(organisations: int, seed: int = 7) -> GraphData:
+    """The real knowledge base plus the synthetic bodies, before the
+    pipeline's last step (events not yet normalised, nothing derived)."""
     rng = random.Random(seed)
     data = compile_graph(load_knowledge_base())
     data.nodes.append(NodeRow(SOURCE, ("Source",), {"name": "Synthetic register", "title": "Synthetic register", "kind": "register", "external": False}))
@@ -112,9 +121,6 @@ def synthetic_landscape(organisations: int, seed: int = 7) -> GraphData:
             continue
         successor = ids[(i + 1 + rng.randrange(50)) % organisations]
         data.relationships.append(RelRow(f"rel:succeeded_by:{oid}", "SUCCEEDED_BY", oid, successor, {"valid_from": end, **_evidence(rng, oid)}))
-
-    normalise_events(data)
-    data.relationships.extend(derive_edges(data))
     return data
 
 

@@ -2,8 +2,9 @@
 
 Atomicity and durability: FalkorDB runs each query atomically but has no
 multi-statement transactions, so every write builds a complete graph under a
-temporary key (a fresh one for replace_graph, a GRAPH.COPY of the live one
-for write_batches), and then:
+temporary key (a fresh one for replace_graph, loaded with GRAPH.BULK, see
+graph/falkordb_bulk.py; a GRAPH.COPY of the live one for write_batches), and
+then:
 
 1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
    key) before any reader can see it; a failed save deletes it and the old
@@ -43,8 +44,9 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from nhskg.graph import falkordb_reply
+from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands, prefetched
 from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
-from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
+from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS
 from nhskg.graph.store import (
     BuildInfo,
     GraphData,
@@ -52,13 +54,22 @@ from nhskg.graph.store import (
     Progress,
     Statement,
     build_statement,
-    load_statements,
     new_build,
     plain,
 )
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 T = TypeVar("T")
+
+# The labels with an index on `id`: every label but Organisation and the
+# organisation kinds. Those label the bodies, most of a national graph
+# (100,000 nodes under each of Organisation and StatutoryBody in the scale
+# benchmark), and their two indexes were half of the engine's snapshot load
+# at a cold start (2.9 s of 5.6) and most of the index build after a load;
+# no query finds a body through them: lookups by id go through the base
+# label, which is indexed and unique. tests/test_engine_falkordb.py checks
+# that every label the catalogue looks up by id is in this set.
+INDEXED_LABELS: frozenset[str] = frozenset(ALL_LABELS - set(ORGANISATION_KINDS) - {"Organisation"})
 
 # Errors that mean the server is gone or not ready, not that it refused a query.
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
@@ -68,6 +79,8 @@ _EMPTY_KEY = "empty key"
 READ_RETRY_S = 5.0
 # A save of the curated graph takes well under a second.
 SAVE_TIMEOUT_S = 60.0
+# Indexes over a freshly loaded graph of 100,000 organisations fill in about a second.
+SCHEMA_TIMEOUT_S = 120.0
 
 
 def _plain_falkor(value: Any) -> Any:
@@ -144,6 +157,10 @@ def _check_params(params: dict[str, Any]) -> None:
         values = value if isinstance(value, list) else [value]
         if any(isinstance(v, str) and "\x00" in v for v in values):
             raise UserError(f"parameter {name} contains a NUL character")
+
+
+def _unstorable(exc: UnstorableValue) -> QueryError:
+    return QueryError(f"the graph cannot hold the data as given; the previous graph is unchanged: {exc}")
 
 
 class WriteFailed(EngineUnavailable):
@@ -285,7 +302,7 @@ class FalkorDBStore(GraphStore):
     def _apply_schema_to(self, name: str) -> None:
         graph = self.db.select_graph(name)
         existing = {row[0] for row in graph.ro_query("CALL db.indexes() YIELD label RETURN label").result_set} if self._graph_exists(name) else set()
-        for label in sorted(ALL_LABELS):
+        for label in sorted(INDEXED_LABELS):
             if label not in existing:
                 graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
         with contextlib.suppress(redis.ResponseError):  # already there
@@ -300,18 +317,26 @@ class FalkorDBStore(GraphStore):
     def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
         batch = list(statements)
 
-        def prepare(temp: str) -> None:
+        def build_into(temp: str) -> None:
             if self._graph_exists(self.graph_name):
                 self.conn.execute_command("GRAPH.COPY", self.graph_name, temp)
             else:
                 self._apply_schema_to(temp)
+            self._run_statements(temp, batch, progress)
 
-        self._swap_in(prepare, batch, progress, build=None)
+        self._swap_in(build_into, build=None)
 
     def replace_graph(self, data: GraphData, progress: Progress | None = None, version: str | None = None) -> None:
-        self._swap_in(self._apply_schema_to, load_statements(data), progress, build=new_build(version))
+        """The new graph is written with GRAPH.BULK (graph/falkordb_bulk.py),
+        then the build record and the schema, then swapped in as every write is."""
+        build = new_build(version)
+        try:
+            total, commands = bulk_commands(data)  # checks the vocabulary before anything is written
+        except UnstorableValue as exc:
+            raise _unstorable(exc) from None
+        self._swap_in(lambda temp: self._bulk_build(temp, total, commands, progress, build), build=build)
 
-    def _swap_in(self, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None, build: BuildInfo | None) -> None:
+    def _swap_in(self, build_into: Callable[[str], None], build: BuildInfo | None) -> None:
         """Every write, under the data directory's write lock: build under a
         temporary key, save, swap, save (see the module docstring)."""
         temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
@@ -320,7 +345,7 @@ class FalkorDBStore(GraphStore):
             self._ready_for_write()
             swapped = False
             try:
-                self._guard(lambda: self._build(temp, prepare, statements, progress, build))
+                self._guard(lambda: build_into(temp))
                 self._save("before the swap")  # the new graph is durable before anyone sees it
                 had_live = self._swap(temp, previous)
                 swapped = True
@@ -343,22 +368,59 @@ class FalkorDBStore(GraphStore):
         if not self.server.answers():
             self._recover()
 
-    def _build(self, temp: str, prepare: Callable[[str], None], statements: list[Statement], progress: Progress | None, build: BuildInfo | None) -> None:
-        prepare(temp)
-        if build is not None:
-            statements = [*statements, build_statement(build)]
+    def _run_statements(self, temp: str, statements: list[Statement], progress: Progress | None) -> None:
         total = len(statements)
         for done, (cypher, params) in enumerate(statements, start=1):
-            # Straight to the engine with our own parameter header (see
-            # _literal); the reply carries no rows, only statistics. (Preparing
-            # the next statements' text in a thread meanwhile was measured:
-            # no gain at 100k on two shared cores, where the engine's own
-            # parsing and MERGE take most of the time.)
-            reply = self.conn.execute_command("GRAPH.QUERY", temp, params_header(params) + cypher, "--compact")
-            if isinstance(reply, list) and reply and isinstance(reply[-1], redis.ResponseError):
-                raise reply[-1]  # a runtime error the engine reports inside its reply
+            self._write_query(temp, cypher, params)
             if progress:
                 progress(done, total)
+
+    def _write_query(self, graph: str, cypher: str, params: dict[str, Any]) -> None:
+        # Straight to the engine with our own parameter header (see _literal);
+        # the reply carries no rows, only statistics.
+        reply = self.conn.execute_command("GRAPH.QUERY", graph, params_header(params) + cypher, "--compact")
+        if isinstance(reply, list) and reply and isinstance(reply[-1], redis.ResponseError):
+            raise reply[-1]  # a runtime error the engine reports inside its reply
+
+    def _bulk_build(self, temp: str, total: int, commands: Iterable[BulkCommand], progress: Progress | None, build: BuildInfo) -> None:
+        """Nodes and relationships by GRAPH.BULK (the first command creates
+        the graph), then the build record, then the indexes and the unique
+        id constraint, built over the loaded graph in one pass each (faster
+        than keeping them up to date row by row) and waited for: the swap
+        must not show readers a graph whose indexes are still filling."""
+        done = 0
+        steps = total + 1  # the last step: build record and schema
+        # The next command is encoded (Python) while the engine loads this one.
+        for command in prefetched(commands):
+            reply = self.conn.execute_command("GRAPH.BULK", temp, *command.args)
+            if isinstance(reply, redis.ResponseError):
+                raise reply
+            done += command.rows
+            if progress:
+                progress(done, steps)
+        self._write_query(temp, *build_statement(build))
+        self._apply_schema_to(temp)
+        self._await_schema(temp)
+        if progress:
+            progress(steps, steps)
+
+    def _await_schema(self, name: str) -> None:
+        """Wait until every index and constraint of `name` is in use; a
+        constraint the data breaks (two nodes with one id) fails the write."""
+        graph = self.db.select_graph(name)
+        deadline = time.monotonic() + SCHEMA_TIMEOUT_S
+        while True:
+            indexes = [row[0] for row in graph.ro_query("CALL db.indexes() YIELD status RETURN status").result_set]
+            constraints = graph.ro_query("CALL db.constraints() YIELD label, properties, status RETURN label, properties, status").result_set
+            failed = [row for row in constraints if row[2] == "FAILED"]
+            if failed:
+                label, properties, _ = failed[0]
+                raise QueryError(f"the new graph breaks the uniqueness of {label}.{', '.join(properties)} (an id is used twice); the previous graph is unchanged")
+            if all(status == "OPERATIONAL" for status in [*indexes, *(row[2] for row in constraints)]):
+                return
+            if time.monotonic() > deadline:
+                raise WriteFailed(f"the indexes of the new graph were not ready within {SCHEMA_TIMEOUT_S:.0f}s; the previous graph is unchanged")
+            time.sleep(0.01)
 
     def _swap(self, temp: str, previous: str) -> bool:
         had_live = self._graph_exists(self.graph_name)  # stable: we hold the write lock
@@ -440,6 +502,8 @@ class FalkorDBStore(GraphStore):
             operation()
         except redis.ResponseError as exc:
             raise QueryError(f"FalkorDB rejected a write; the previous graph is unchanged: {exc}") from None
+        except UnstorableValue as exc:
+            raise _unstorable(exc) from None
 
     # -- housekeeping ----------------------------------------------------------------
 

@@ -126,12 +126,23 @@ class FalkorDBServer:
                 if owner:
                     self._adopt_or_launch()
                 elif self.exclusive:
-                    raise EngineBusy(
-                        f"data directory {self.data_dir} is already in use by {self._owner_description()}; "
-                        "stop it first, or use another --data-dir"
-                    )
+                    raise self._busy()
             if not owner:
                 self._await_shared()  # outside the start lock: the owner may need it to restart
+
+    def refuse_if_owned(self) -> None:
+        """Raise EngineBusy now if another process owns the engine: for
+        `serve`, which starts its workers before it opens the engine and
+        should refuse in one line first. (A cheap look at the owner lock;
+        start() still decides.)"""
+        if not self.owner_path.exists():
+            return
+        with self._open_lock_file(self.owner_path) as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise self._busy() from None
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
     def ensure_running(self) -> None:
         """After a failed call: make sure an engine answers, restarting it if we
@@ -219,6 +230,12 @@ class FalkorDBServer:
                 handle.truncate(0)
                 fcntl.flock(handle, fcntl.LOCK_UN)
             handle.close()
+
+    def _busy(self) -> EngineBusy:
+        return EngineBusy(
+            f"data directory {self.data_dir} is already in use by {self._owner_description()}; "
+            "stop it first, or use another --data-dir"
+        )
 
     def _owner_description(self) -> str:
         try:

@@ -65,6 +65,23 @@ def _batches(rows: Sequence[Any], size: int = BATCH_SIZE) -> Iterator[Sequence[A
         yield rows[start : start + size]
 
 
+def node_labels(node: NodeRow) -> tuple[str, ...]:
+    """The node's labels as written (the base label first), checked against
+    the closed vocabulary: labels go into Cypher text, never as parameters."""
+    labels = tuple(dict.fromkeys((BASE_LABEL, *node.labels)))
+    unknown = [lab for lab in labels if lab not in ALL_LABELS]
+    if unknown:
+        raise ValueError(f"node {node.id}: labels {unknown} are not in the schema vocabulary")
+    return labels
+
+
+def rel_type(rel: RelRow) -> str:
+    """The relationship's type, checked against the closed vocabulary."""
+    if rel.type not in REL_TYPES:
+        raise ValueError(f"relationship {rel.id}: type {rel.type} is not in the schema vocabulary")
+    return rel.type
+
+
 def load_statements(data: GraphData) -> list[Statement]:
     """Batched `UNWIND ... MERGE` statements that write `data`.
 
@@ -75,11 +92,7 @@ def load_statements(data: GraphData) -> list[Statement]:
     statements: list[Statement] = []
     by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for node in data.nodes:
-        labels = tuple(dict.fromkeys((BASE_LABEL, *node.labels)))
-        unknown = [lab for lab in labels if lab not in ALL_LABELS]
-        if unknown:
-            raise ValueError(f"node {node.id}: labels {unknown} are not in the schema vocabulary")
-        by_labels.setdefault(labels, []).append({"id": node.id, "props": node.props})
+        by_labels.setdefault(node_labels(node), []).append({"id": node.id, "props": node.props})
     for labels, rows in by_labels.items():
         label_text = ":".join(labels)
         cypher = f"UNWIND $rows AS row MERGE (n:{label_text} {{id: row.id}}) SET n += row.props"
@@ -87,13 +100,11 @@ def load_statements(data: GraphData) -> list[Statement]:
 
     by_type: dict[str, list[dict[str, Any]]] = {}
     for rel in data.relationships:
-        if rel.type not in REL_TYPES:
-            raise ValueError(f"relationship {rel.id}: type {rel.type} is not in the schema vocabulary")
-        by_type.setdefault(rel.type, []).append({"id": rel.id, "from": rel.from_id, "to": rel.to_id, "props": rel.props})
-    for rel_type, rows in by_type.items():
+        by_type.setdefault(rel_type(rel), []).append({"id": rel.id, "from": rel.from_id, "to": rel.to_id, "props": rel.props})
+    for type_name, rows in by_type.items():
         cypher = (
             f"UNWIND $rows AS row MATCH (a:{BASE_LABEL} {{id: row.from}}) MATCH (b:{BASE_LABEL} {{id: row.to}}) "
-            f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r += row.props"
+            f"MERGE (a)-[r:{type_name} {{id: row.id}}]->(b) SET r += row.props"
         )
         statements.extend((cypher, {"rows": list(batch)}) for batch in _batches(rows))
     return statements

@@ -21,8 +21,10 @@ Rules:
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from nhskg.core.evidence import EVIDENCE_KEYS
@@ -112,13 +114,127 @@ def _delegation_edges(node: NodeRow, make_id: MakeId) -> list[RelRow]:
     return edges
 
 
-def _inherited_span(type_edge: RelRow, inst: RelRow, body: dict[str, Any]) -> Span | None:
-    inst_span, body_span = _span(inst.props), _span(body)
-    if type_edge.props.get("event"):
-        # An event on the body's last day (its abolition) still reaches it.
-        inst_span = (inst_span[0], next_day(inst_span[1]) if inst_span[1] else None)
-        body_span = (body_span[0], next_day(body_span[1]) if body_span[1] else None)
-    return overlap(_span(type_edge.props), inst_span, body_span)
+@dataclass(frozen=True)
+class _TypeFact:
+    """What every instance of a type inherits from one of its facts, worked
+    out once per fact rather than once per body (at 100,000 organisations
+    that is 300,000 derived edges from a few hundred type facts)."""
+
+    edge: RelRow
+    span: Span
+    event: bool
+    status: str | None
+    undated: bool
+    copied: dict[str, Any]  # the fact's own properties an inherited edge keeps
+    evidence: _Evidence
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """An INSTANCE_OF link with its body, worked out once per link."""
+
+    link: RelRow
+    life: Span | None  # the link's span within the body's life (None: they never overlap)
+    event_life: Span | None  # the same, an event on the body's last day counting
+    status: str  # the weaker of the link's and the body's
+    undated: bool
+    evidence: _Evidence
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """A fact's evidence, deduplicated, as merge_evidence reads it, with the
+    lists merge_evidence makes of it."""
+
+    keys: tuple[tuple[str, str, str, str], ...]
+    external: bool
+    lists: tuple[list[str], list[str], list[str], list[str], list[str]]  # texts, sources, kinds, locators, source ids
+
+    @classmethod
+    def of(cls, props: dict[str, Any]) -> "_Evidence":
+        texts = props.get("evidence") or ()
+        sources = props.get("evidence_sources") or ()
+        kinds = props.get("evidence_kinds") or ()
+        locators = props.get("evidence_locators") or ()
+        keys = tuple(dict.fromkeys(
+            (sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")
+            for i in range(min(len(texts), len(sources)))
+        ))
+        source_list = [k[0] for k in keys]
+        lists = ([k[1] for k in keys], source_list, [k[2] for k in keys], [k[3] for k in keys], list(dict.fromkeys(source_list)))
+        return cls(keys, bool(props.get("external")), lists)
+
+    def merged_with(self, other: "_Evidence") -> dict[str, Any]:
+        """merge_evidence(self's props, other's props), from the parts: when
+        the two share no item (the usual case) the lists are joined as they
+        are."""
+        if set(self.keys).isdisjoint(other.keys):
+            mine, theirs = self.lists, other.lists
+            return {
+                "evidence": mine[0] + theirs[0],
+                "evidence_sources": mine[1] + theirs[1],
+                "evidence_kinds": mine[2] + theirs[2],
+                "evidence_locators": mine[3] + theirs[3],
+                "source_ids": list(dict.fromkeys(mine[4] + theirs[4])) if mine[4] and theirs[4] else mine[4] + theirs[4],
+                "external": self.external or other.external,
+            }
+        keys = tuple(dict.fromkeys(self.keys + other.keys))
+        sources = [k[0] for k in keys]
+        return {
+            "evidence": [k[1] for k in keys],
+            "evidence_sources": sources,
+            "evidence_kinds": [k[2] for k in keys],
+            "evidence_locators": [k[3] for k in keys],
+            "source_ids": list(dict.fromkeys(sources)),
+            "external": self.external or other.external,
+        }
+
+
+def _type_fact(edge: RelRow) -> _TypeFact:
+    props = edge.props
+    copied = {k: v for k, v in props.items() if k not in _NOT_COPIED and v is not None and v != []}
+    return _TypeFact(edge, _span(props), bool(props.get("event")), props.get("status"), bool(props.get("undated")), copied, _Evidence.of(props))
+
+
+def _instance(link: RelRow, body: dict[str, Any], events: bool) -> _Instance:
+    """`events`: whether any fact of the type is an event (else the event
+    life is not needed, and not worked out)."""
+    inst_span, body_span = _span(link.props), _span(body)
+    life = overlap(inst_span, body_span)
+    # An event on the body's last day (its abolition) still reaches it.
+    event_life = overlap(
+        (inst_span[0], next_day(inst_span[1]) if inst_span[1] else None),
+        (body_span[0], next_day(body_span[1]) if body_span[1] else None),
+    ) if events else None
+    return _Instance(
+        link,
+        life,
+        event_life,
+        weakest_of_two(link.props.get("status"), body.get("status")),
+        bool(link.props.get("undated") or body.get("undated")),
+        _Evidence.of(link.props),
+    )
+
+
+# merge_evidence's lists, all empty together when a fact has no evidence.
+_EVIDENCE_LISTS = (*EVIDENCE_KEYS, "source_ids")
+
+
+@functools.lru_cache(maxsize=None)
+def weakest_of_two(first: str | None, second: str | None) -> str:
+    """weakest(first, second), remembered: a handful of statuses, met
+    300,000 times."""
+    return weakest(first, second)
+
+
+def _within(span: Span, life: Span) -> Span | None:
+    """overlap(span, life) for a non-empty life, spelled out: it runs for
+    every (body, type fact) pair."""
+    start = span[0] if span[0] and (not life[0] or span[0] > life[0]) else life[0] or None
+    end = span[1] if span[1] and (not life[1] or span[1] < life[1]) else life[1] or None
+    if start and end and start >= end:
+        return None
+    return start, end
 
 
 def derive_edges(data: GraphData) -> list[RelRow]:
@@ -132,47 +248,68 @@ def derive_edges(data: GraphData) -> list[RelRow]:
 
     nodes = {n.id: n for n in data.nodes}
     edges = data.relationships + derived
-    outgoing: dict[str, list[RelRow]] = defaultdict(list)
-    for rel in edges:
-        if rel.type in inheritable and rel.props.get("quantifier", "all") == "all":
-            outgoing[rel.from_id].append(rel)
+    outgoing: dict[str, list[_TypeFact]] = defaultdict(list)
     # What the graph states about each body itself, by (type, from, to): an
-    # inherited fact gives way to it within its dates.
+    # inherited fact gives way to it within its dates. (Only inheritable
+    # types are ever looked up.)
     explicit: dict[tuple[str, str, str], list[Span]] = defaultdict(list)
     for rel in edges:
-        explicit[(rel.type, rel.from_id, rel.to_id)].append(_span(rel.props))
+        if rel.type in inheritable:
+            explicit[(rel.type, rel.from_id, rel.to_id)].append(_span(rel.props))
+            if rel.props.get("quantifier", "all") == "all":
+                outgoing[rel.from_id].append(_type_fact(rel))
 
-    for inst in (r for r in data.relationships if r.type == "INSTANCE_OF"):
-        body = nodes[inst.from_id].props
-        for type_edge in outgoing.get(inst.to_id, []):
-            span = _inherited_span(type_edge, inst, body)
+    with_events = {type_id for type_id, facts in outgoing.items() if any(f.event for f in facts)}
+    for link in (r for r in data.relationships if r.type == "INSTANCE_OF"):
+        body = nodes[link.from_id].props
+        facts = outgoing.get(link.to_id)
+        if not facts:
+            continue
+        inst = _instance(link, body, link.to_id in with_events)
+        body_id = link.from_id
+        for fact in facts:
+            life = inst.event_life if fact.event else inst.life
+            span = _within(fact.span, life) if life is not None else None
             if span is None:
                 continue
-            own = explicit.get((type_edge.type, inst.from_id, type_edge.to_id), [])
+            own = explicit.get((fact.edge.type, body_id, fact.edge.to_id))
             # An explicit event about the body replaces the type's; an explicit
             # state gives way only within its own dates.
-            pieces = ([] if own else [span]) if type_edge.props.get("event") else subtract(span, own)
-            status = weakest(type_edge.props.get("status"), inst.props.get("status"), body.get("status"))
-            inherited = {k: v for k, v in type_edge.props.items() if k not in _NOT_COPIED}
+            if fact.event:
+                pieces = [] if own else [span]
+            else:
+                pieces = subtract(span, own) if own else [span]
+            if not pieces:
+                continue
+            status = weakest_of_two(fact.status, inst.status)
+            evidence = fact.evidence.merged_with(inst.evidence)
+            undated = True if (fact.undated or inst.undated) else None
             for start, end in pieces:
-                derived.append(
-                    _row(
-                        make_id,
-                        type_edge.type,
-                        inst.from_id,
-                        type_edge.to_id,
-                        {
-                            **inherited,
-                            "valid_from": start,
-                            "valid_to": end,
-                            "status": status,
-                            "undated": True if (type_edge.props.get("undated") or inst.props.get("undated") or body.get("undated")) else None,
-                            "derived": True,
-                            "rule": "instance-inherits-type",
-                            "derived_from": [type_edge.id, inst.id],
-                            "inherited_from": inst.to_id,
-                            **merge_evidence(type_edge.props, inst.props),
-                        },
-                    )
-                )
+                rel_id = make_id(fact.edge.type, body_id, fact.edge.to_id)
+                # What _row gives, built directly (it runs 300,000 times at
+                # 100,000 organisations): the copied properties hold no nulls
+                # or empty lists already; only these can be null or empty.
+                props = {
+                    "id": rel_id,
+                    **fact.copied,
+                    "valid_from": start,
+                    "valid_to": end,
+                    "status": status,
+                    "undated": undated,
+                    "derived": True,
+                    "rule": "instance-inherits-type",
+                    "derived_from": [fact.edge.id, link.id],
+                    "inherited_from": link.to_id,
+                    **evidence,
+                }
+                if start is None:
+                    del props["valid_from"]
+                if end is None:
+                    del props["valid_to"]
+                if undated is None:
+                    del props["undated"]
+                if not evidence["evidence"]:
+                    for key in _EVIDENCE_LISTS:
+                        del props[key]
+                derived.append(RelRow(rel_id, fact.edge.type, body_id, fact.edge.to_id, props))
     return derived

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from nhskg.gcpause import gc_paused
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
@@ -37,8 +38,19 @@ def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
     facts of their types like curated ones do."""
     data = compile_graph(load_knowledge_base(kb_dirs))
     add_registers(data)
-    normalise_events(data)
-    data.relationships.extend(derive_edges(data))
+    return complete_graph(data)
+
+
+def complete_graph(data: GraphData) -> GraphData:
+    """The last in-memory step of every ingest: events become dated
+    occurrences, then the derived edges are added (in place; returns `data`).
+
+    The garbage collector is paused meanwhile: derivation allocates millions
+    of small objects and no cycles, and at 100,000 organisations the
+    collector's passes over them made derive take 17 s instead of 11 s."""
+    with gc_paused():
+        normalise_events(data)
+        data.relationships.extend(derive_edges(data))
     return data
 
 
@@ -50,7 +62,8 @@ def ingest(store: GraphStore, kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,), progr
     load leaves the previous graph as it was.
     """
     started = time.perf_counter()
-    data = build_graph(kb_dirs)
-    store.replace_graph(data, progress, version=source_version(kb_dirs))
+    with gc_paused():  # building and writing allocate millions of objects, no cycles (see complete_graph)
+        data = build_graph(kb_dirs)
+        store.replace_graph(data, progress, version=source_version(kb_dirs))
     derived = sum(1 for r in data.relationships if r.props.get("derived"))
     return IngestSummary(len(data.nodes), len(data.relationships), derived, time.perf_counter() - started)

@@ -18,27 +18,31 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
-from nhskg.graph import GraphStore, open_store
-from nhskg.graph.schema import BASE_LABEL
-from nhskg.ingest.extract.cli import register as register_extract
-from nhskg.ingest.registers.cli import register as register_registers
-from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError
-from nhskg.ingest.pipeline import ingest
-from nhskg.ingest.version import source_version
-from nhskg.core.settings import Settings
 from nhskg.core.errors import UserError
-from nhskg.progress import ProgressBar
+
+# The rest of the project is imported where a command needs it, not here:
+# each worker of `serve --workers N` is a fresh interpreter that re-imports
+# this module (multiprocessing's spawn re-runs the `nhskg` script), and the
+# ingest and register modules cost it ~0.7 s of a cold start for nothing.
+if TYPE_CHECKING:
+    from nhskg.core.settings import Settings
+    from nhskg.graph import GraphStore
 
 
 def _kb_dirs(args: argparse.Namespace) -> list[Path]:
+    from nhskg.ingest.kb import DEFAULT_KB_DIR
+
     return [DEFAULT_KB_DIR, *(Path(p) for p in (getattr(args, "kb", None) or []))]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from nhskg.core.settings import Settings
+
     return Settings.from_env(data_dir=args.data_dir)
 
 
@@ -64,12 +68,18 @@ def _raise_stopped(signum: int, frame: FrameType | None) -> None:
 
 
 def _ingest_into(store: GraphStore, args: argparse.Namespace) -> None:
+    from nhskg.ingest.pipeline import ingest
+    from nhskg.progress import ProgressBar
+
     summary = ingest(store, _kb_dirs(args), ProgressBar("loading"))
     print(summary.line(store.engine), flush=True)
 
 
 def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
     """Why `serve` must (re)build the graph before serving, or None."""
+    from nhskg.graph.schema import BASE_LABEL
+    from nhskg.ingest.version import source_version
+
     if args.reingest:
         return "--reingest was given"
     # Not store.counts(): that counts every relationship, 12 s of a cold start
@@ -85,12 +95,17 @@ def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
+    from nhskg.graph import open_store
+
     with open_store(_settings(args)) as store:
         _ingest_into(store, args)
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from nhskg.graph import open_store
+    from nhskg.ingest.version import source_version
+
     settings = _settings(args)
     with open_store(settings) as store:
         counts = store.counts()
@@ -125,30 +140,47 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from nhskg.api.app import create_app
+    from nhskg.graph import open_store
     from nhskg.serving import GracefulServer, default_workers, run_workers, server_config
 
     check_port_free(args.host, args.port)
     settings = _settings(args)
-    store = open_store(settings, exclusive=True)
-    try:
+    workers = args.workers or default_workers()
+    opened: list[GraphStore] = []
+
+    def prepare() -> Callable[[], None] | None:
+        """Own the engine, ingest if the graph is missing or stale; returns
+        the watchdog the worker supervisor runs (Neo4j runs its own server)."""
+        store = open_store(settings, exclusive=True)
+        opened.append(store)
         reason = _why_ingest(store, args)
         if reason:
             print(f"ingesting: {reason}", flush=True)
             _ingest_into(store, args)
-        workers = args.workers or default_workers()
         print(f"serving the {store.engine} graph on http://{args.host}:{args.port} with {workers} worker(s) (OpenAPI docs at /docs)", flush=True)
+        return getattr(store, "keep_engine_running", None)
+
+    try:
         if workers == 1:
-            server = GracefulServer(server_config(create_app(settings, store=store), args.host, args.port, args.log_level), _stop_signals())
+            prepare()
+            from nhskg.api.app import create_app  # with workers, only they need it (~2 s of imports)
+
+            server = GracefulServer(server_config(create_app(settings, store=opened[0]), args.host, args.port, args.log_level), _stop_signals())
             server.run()
             started, stop_signal = server.started, server.stop_signal
         else:
-            watchdog = getattr(store, "keep_engine_running", None)  # Neo4j runs its own server
-            started, stop_signal = run_workers(str(settings.data_dir), args.host, args.port, args.log_level, workers, _stop_signals(), watchdog)
+            # The workers start first and import the app while `prepare` runs
+            # (see nhskg.serving); a busy data directory is refused before.
+            if not settings.neo4j_uri:
+                from nhskg.graph.falkordb_server import FalkorDBServer
+
+                FalkorDBServer(settings.data_dir).refuse_if_owned()
+            started, stop_signal = run_workers(str(settings.data_dir), args.host, args.port, args.log_level, workers, _stop_signals(), prepare)
         if not started and stop_signal is None:
             raise UserError(f"the HTTP server on {args.host}:{args.port} failed to start (see the log above)")
     finally:
-        store.close()
+        for store in opened:
+            store.close()
     if stop_signal is not None:
         print(f"nhskg: stopped on {signal.Signals(stop_signal).name}; the graph is saved", file=sys.stderr, flush=True)
     return 0
@@ -199,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--write", metavar="FILE", help="replace the generated sections of FILE (docs/model.md) instead of printing")
     p.set_defaults(func=cmd_model_table)
 
+    from nhskg.ingest.extract.cli import register as register_extract
+    from nhskg.ingest.registers.cli import register as register_registers
+
     register_extract(sub)
     register_registers(sub)
     return parser
@@ -225,6 +260,8 @@ def _os_error(exc: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from nhskg.ingest.kb import KnowledgeBaseError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     for sig in _stop_signals():

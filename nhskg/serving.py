@@ -6,7 +6,15 @@ With one worker the app runs in the process that owns the engine. With
 several (`--workers N`), that process supervises N uvicorn worker processes
 sharing one listening socket: it owns the engine (restarts it if it dies,
 saves and stops it at the end) and serves nothing itself; each worker
-attaches to the engine as a reader."""
+attaches to the engine as a reader.
+
+The workers are started first, and the owner prepares the engine (start it,
+load its snapshot, ingest if the graph is missing or stale) while they import
+the app: each is a fresh interpreter that needs seconds for that, which at
+100,000 organisations doubled the cold start when it came after the engine's
+load. A worker then waits at a gate (a file the owner creates once the graph
+is ready) before it serves, so nothing is answered from a graph that is about
+to be replaced."""
 
 from __future__ import annotations
 
@@ -17,7 +25,9 @@ import os
 import signal
 import socket
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -67,6 +77,10 @@ class GracefulServer(uvicorn.Server):
 # requests, so no failed read would notice.
 _PR_SET_PDEATHSIG = 1
 _PARENT_ENV = "NHSKG_SERVE_PID"
+_GATE_ENV = "NHSKG_SERVE_GATE"
+_GATE_POLL_S = 0.02
+# A worker stopped before it serves leaves at once; past this it is killed.
+WORKER_EXIT_S = 5.0
 
 
 def default_workers() -> int:
@@ -82,11 +96,33 @@ def worker_app() -> Any:
     string to start workers). The worker opens the store lazily and shares
     the engine the parent `serve` owns: it never starts or stops it while the
     owner lives (see nhskg.graph.falkordb_server)."""
-    from nhskg.api.app import create_app
-    from nhskg.core.settings import Settings
+    # uvicorn already holds stop signals for a graceful shutdown, which cannot
+    # begin before the app exists: until then (importing it, waiting at the
+    # gate) a stop signal (the owner failed to prepare the graph, or is
+    # stopping) makes the worker just leave.
+    previous = {sig: signal.signal(sig, _leave) for sig in STOP_SIGNALS_ALL}
+    try:
+        from nhskg.api.app import create_app
+        from nhskg.core.settings import Settings
 
-    _die_with_parent()
+        _die_with_parent()
+        _await_gate()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     return create_app(Settings.from_env())
+
+
+def _await_gate() -> None:
+    """Wait until the owner has the graph ready (see the module docstring).
+    The owner's death ends this process (_die_with_parent), so no timeout."""
+    gate = os.environ.get(_GATE_ENV)
+    while gate and not os.path.exists(gate):
+        time.sleep(_GATE_POLL_S)
+
+
+def _leave(signum: int, frame: FrameType | None) -> None:
+    os._exit(0)
 
 
 def _die_with_parent() -> None:
@@ -101,23 +137,63 @@ def _die_with_parent() -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
 
+# What the owner does while the workers start: get the graph ready; returns
+# the watchdog to run between health checks (or None).
+Prepare = Callable[[], "Callable[[], None] | None"]
+
+
 class WorkerSupervisor(Multiprocess):
     """uvicorn's worker supervisor, run by the process that owns the engine.
 
     Differences from uvicorn's: every stop signal in `signals` stops it (uvicorn
     restarts the workers on SIGHUP; `nhskg serve` stops on it, as with one
     process, and a signal it was started ignoring stays ignored), it records
-    which signal stopped it, and between health checks it runs `watchdog`
-    (restart the engine if it died)."""
+    which signal stopped it, it runs `prepare` once the workers are starting
+    and then opens their gate, and between health checks it runs the
+    watchdog `prepare` returned (restart the engine if it died)."""
 
-    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], signals: Sequence[int], watchdog: Callable[[], None] | None) -> None:
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket], signals: Sequence[int], prepare: Prepare, gate: Path) -> None:
+        # The handlers before ours (`nhskg serve`'s: a stop signal ends the
+        # command), for the time `prepare` runs.
+        self.outer_handlers = {sig: signal.getsignal(sig) for sig in STOP_SIGNALS_ALL}
         super().__init__(config, sockets)
         self.signals = tuple(signals)
         for sig in STOP_SIGNALS_ALL:
             if sig not in self.signals:
                 signal.signal(sig, signal.SIG_IGN)
         self.stop_signal: int | None = None
-        self.watchdog = watchdog
+        self.prepare = prepare
+        self.gate = gate
+        self.watchdog: Callable[[], None] | None = None
+
+    def init_processes(self) -> None:
+        try:
+            super().init_processes()
+            self._prepare()
+        finally:
+            _quiet_supervisor(False)
+        self.gate.touch()
+
+    def _prepare(self) -> None:
+        # While the graph is prepared (an ingest may take a while), a stop
+        # signal ends `serve` as it did before the workers existed.
+        ours = {sig: signal.getsignal(sig) for sig in self.signals}
+        try:
+            for sig in self.signals:
+                signal.signal(sig, self.outer_handlers[sig])
+            self.watchdog = self.prepare()
+        except BaseException:
+            self.should_exit.set()
+            self.terminate_all()
+            for process in self.processes:  # they leave at once (worker_app); never wait forever
+                process.process.join(timeout=WORKER_EXIT_S)
+                if process.process.is_alive():
+                    process.process.kill()
+                    process.process.join()
+            raise
+        finally:
+            for sig, handler in ours.items():
+                signal.signal(sig, handler)
 
     def handle_signals(self) -> None:
         for sig in tuple(self.signal_queue):
@@ -141,21 +217,36 @@ class WorkerSupervisor(Multiprocess):
 STOP_SIGNALS_ALL = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def run_workers(
-    data_dir: str, host: str, port: int, log_level: str, workers: int, signals: Sequence[int], watchdog: Callable[[], None] | None
-) -> tuple[bool, int | None]:
-    """Serve with `workers` processes on one listening socket until a stop
-    signal. Returns (whether every worker started, the stop signal)."""
+def _quiet_supervisor(quiet: bool) -> None:
+    """uvicorn's supervisor logs ("Uvicorn running on ...", "Started parent
+    process", workers terminated) are held back until the graph is ready: a
+    `serve` that fails to prepare (a damaged snapshot) says so in one line,
+    as it did when it failed before any worker started."""
+    logging.getLogger("uvicorn.error").disabled = quiet
+
+
+def run_workers(data_dir: str, host: str, port: int, log_level: str, workers: int, signals: Sequence[int], prepare: Prepare) -> tuple[bool, int | None]:
+    """Start `workers` processes on one listening socket, run `prepare` (get
+    the graph ready) meanwhile, let them serve, until a stop signal.
+    Returns (whether every worker started, the stop signal)."""
+    gate = Path(data_dir) / f"serve-{os.getpid()}.ready"
+    gate.unlink(missing_ok=True)
     os.environ["NHSKG_DATA_DIR"] = data_dir  # the workers' settings (spawned processes inherit the environment)
     os.environ[_PARENT_ENV] = str(os.getpid())
+    os.environ[_GATE_ENV] = str(gate)
     config = uvicorn.Config(
         "nhskg.serving:worker_app", factory=True, host=host, port=port, log_level=log_level,
         workers=workers, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
-    sock = config.bind_socket()
+    _quiet_supervisor(True)
     try:
-        supervisor = WorkerSupervisor(config, [sock], signals, watchdog)
-        supervisor.run()
+        sock = config.bind_socket()
+        try:
+            supervisor = WorkerSupervisor(config, [sock], signals, prepare, gate)
+            supervisor.run()
+        finally:
+            sock.close()
+            gate.unlink(missing_ok=True)
     finally:
-        sock.close()
+        _quiet_supervisor(False)
     return supervisor.stop_signal is not None, supervisor.stop_signal

@@ -4,13 +4,14 @@ read-only enforcement, sharing a data directory, atomic replace."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import time
 from pathlib import Path
 
 import pytest
 
-from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.falkordb_engine import INDEXED_LABELS, FalkorDBStore
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.core.errors import QueryError, UserError
 
@@ -120,12 +121,29 @@ def test_replace_is_idempotent(fresh_store: FalkorDBStore) -> None:
     assert fresh_store.counts() == first
 
 
-def test_schema_indexes_every_label_and_unique_id(fresh_store: FalkorDBStore) -> None:
+def test_schema_indexes_the_looked_up_labels_and_unique_id(fresh_store: FalkorDBStore) -> None:
     fresh_store.replace_graph(small_graph())
     indexed = {r["label"] for r in fresh_store.run_read("CALL db.indexes() YIELD label RETURN label", {})}
-    assert {"Entity", "Organisation", "Service", "Delegation", "Budget", "Source"} <= indexed
+    assert indexed == INDEXED_LABELS
+    assert {"Entity", "Service", "Delegation", "Budget", "Source"} <= indexed
     constraints = fresh_store.run_read("CALL db.constraints() YIELD type, label, properties RETURN type, label, properties", {})
     assert {"type": "UNIQUE", "label": "Entity", "properties": ["id"]} in constraints
+
+
+def test_every_label_the_catalogue_looks_up_by_id_is_indexed() -> None:
+    """`(x:Label {id: $p})` or `MATCH (x:Label) WHERE x.id IN/= $p` without
+    an index on Label would scan every node of the label."""
+    looked_up: dict[str, set[str]] = {}
+    for path in sorted((Path(__file__).parents[1] / "queries").glob("*.cypher")):
+        text = path.read_text()
+        labels = set(re.findall(r"\(\w*:(\w+)(?::\w+)*\s*\{id:", text))
+        for var, label in re.findall(r"\((\w+):(\w+)\)", text):
+            if re.search(rf"\b{var}\.id\s+(IN|=)\s+\$", text):
+                labels.add(label)
+        for label in labels:
+            looked_up.setdefault(label, set()).add(path.name)
+    assert "Service" in looked_up and "Entity" in looked_up  # the scan finds them
+    assert {label: files for label, files in looked_up.items() if label not in INDEXED_LABELS} == {}
 
 
 def test_unwritable_data_dir_is_a_clear_error(tmp_path: Path) -> None:
