@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -42,7 +43,11 @@ from benchmarks.workload import FAMILIES, graph_ids, urls  # noqa: E402
 from nhskg.core.settings import Settings  # noqa: E402
 from nhskg.graph import open_store  # noqa: E402
 
-BEGIN, END = "<!-- throughput benchmark: begin -->", "<!-- throughput benchmark: end -->"
+def markers(section: str | None) -> tuple[str, str]:
+    """RESULTS.md markers of this benchmark's section; a named section (e.g.
+    the run over the 100k synthetic graph) sits beside the default one."""
+    name = f"throughput benchmark {section}" if section else "throughput benchmark"
+    return f"<!-- {name}: begin -->", f"<!-- {name}: end -->"
 TARGET_RATIO = {"paths": 0.3, "subgraph": 0.3}  # the rest: 0.6
 TARGET_P99_MS = {"paths": 150, "subgraph": 150}  # the rest: 50
 
@@ -127,14 +132,15 @@ def measure(serve_base: str, floor_base: str, files: dict[str, Path], rounds: in
     return out
 
 
-def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, connections: int, nodes: int, rels: int, note: str) -> str:
+def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, connections: int, nodes: int, rels: int, note: str, command: str, name: str | None = None) -> str:
+    begin, end = markers(name)
     lines = [
-        BEGIN,
-        f"## Throughput against the floor ({connections} connections, {workers} worker(s) each side)",
+        begin,
+        f"## Throughput against the floor ({connections} connections, {workers} worker(s) each side){f': {name}' if name else ''}",
         "",
         "Produced by:",
         "",
-        f"    .venv/bin/python -m benchmarks.throughput --workers {workers} --seconds {seconds} --rounds {len(rounds)} --write benchmarks/RESULTS.md",
+        f"    {command}",
         "",
         f"`wrk -t2 -c{connections} -d{seconds}s` per run; the floor is benchmarks/floor_app.py (a bare FastAPI `def` endpoint) under",
         f"uvicorn with {workers} worker(s), measured in the same run, each family run right after a floor run, {len(rounds)} rounds.",
@@ -154,7 +160,7 @@ def section(rounds: list[list[tuple[Run, Run]]], workers: int, seconds: int, con
                 f"| {i} | {r.name} | {r.rate:.0f} | {floor.rate:.0f} | {ratio:.2f} | {TARGET_RATIO.get(r.name, 0.6):.1f} | {r.p99_ms:.1f} | {p99_target} "
                 f"| {r.non_200} | {r.server_errors} | {r.load:.2f} |"
             )
-    lines.append(END)
+    lines.append(end)
     return "\n".join(lines)
 
 
@@ -170,6 +176,7 @@ def main() -> int:
     parser.add_argument("--cache-mb", type=int, default=0, help="the server's answer cache (default 0: off, so requests are query work, not replays)")
     parser.add_argument("--note", default="")
     parser.add_argument("--write", type=Path)
+    parser.add_argument("--section", help="name of the RESULTS.md section to write (default: the main one), e.g. '100k' for a run over the synthetic graph")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
@@ -196,10 +203,11 @@ def main() -> int:
                 floor.wait(timeout=20)
             server.stop(signal.SIGTERM)
     cache = "Answer cache off (NHSKG_ANSWER_CACHE_MB=0), no If-None-Match: every request is query work." if args.cache_mb == 0 else f"Answer cache ON ({args.cache_mb} MB): repeated URLs are replays."
-    text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), f"{cache} {args.note}".strip())
+    command = ".venv/bin/python -m benchmarks.throughput " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    text = section(rounds, args.workers, args.seconds, args.connections, health.get("nodes", 0), health.get("relationships", 0), f"{cache} {args.note}".strip(), command, args.section)
     print(text)
     if args.write:
-        write_section(args.write, text, BEGIN, END)
+        write_section(args.write, text, *markers(args.section))
     return 0
 
 
