@@ -56,6 +56,7 @@ from nhskg.graph.store import (
     build_statement,
     new_build,
     plain,
+    rebuild_statement,
 )
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
@@ -315,7 +316,7 @@ class FalkorDBStore(GraphStore):
             self._save("after creating the schema")
 
     def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
-        batch = list(statements)
+        batch = [*statements, rebuild_statement()]
 
         def build_into(temp: str) -> None:
             if self._graph_exists(self.graph_name):

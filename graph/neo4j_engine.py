@@ -45,7 +45,7 @@ from nhskg.graph.neo4j_errors import DATABASE_NOT_FOUND, engine_error, one_line,
 from nhskg.graph.neo4j_plan import ALIAS_SWITCH, DEFAULT_SINGLE_TX_LIMIT, LoadPlan, ServerFacts, choose_plan, facts_from_rows, parse_uri
 from nhskg.graph.neo4j_switch import switch_alias
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL
-from nhskg.graph.store import BUILD_LABEL, GraphData, GraphStore, Progress, Statement, build_statement, load_statements, new_build, plain
+from nhskg.graph.store import BUILD_LABEL, GraphData, GraphStore, Progress, Statement, build_statement, load_statements, new_build, plain, rebuild_statement
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 __all__ = ["Neo4jStore", "engine_error"]
@@ -241,7 +241,7 @@ class Neo4jStore(GraphStore):
         self._run(neo4j.WRITE_ACCESS, work, writing=True, database=database, limit_s=timeout_s)
 
     def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
-        self.write_transaction(list(statements), progress=progress)
+        self.write_transaction([*statements, rebuild_statement()], progress=progress)
 
     def load_plan(self, data: GraphData) -> LoadPlan:
         """How replace_graph would write `data` here (asks the server)."""

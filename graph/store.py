@@ -158,6 +158,14 @@ def build_statement(build: BuildInfo) -> Statement:
     return f"CREATE (b:{BUILD_LABEL}) SET b = $props", {"props": props}
 
 
+def rebuild_statement() -> Statement:
+    """The statement that gives a graph changed in place (write_batches) a
+    new build id, keeping what it was built from: anything keyed by the
+    build (the API's ETags and answer cache) must not outlive the change."""
+    build = new_build(None)
+    return f"MATCH (b:{BUILD_LABEL}) SET b.build_id = $build_id, b.built_at = $built_at", {"build_id": build.build_id, "built_at": build.built_at}
+
+
 def new_build(source_version: str | None) -> BuildInfo:
     return BuildInfo(source_version, uuid.uuid4().hex, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 

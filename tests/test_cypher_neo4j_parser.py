@@ -130,6 +130,7 @@ def engine_statements() -> dict[str, str]:
     statements |= {f"load_{i}": text for i, text in enumerate(sorted(load))}
     statements |= {
         "build_record": store.build_statement(store.new_build("v"))[0],
+        "rebuild_record": store.rebuild_statement()[0],
         "counts": store._COUNTS,
         "build_info": store._BUILD_INFO,
     }

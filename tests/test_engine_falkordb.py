@@ -101,6 +101,18 @@ def test_failed_replace_leaves_previous_graph(fresh_store: FalkorDBStore) -> Non
     assert [g for g in graphs if "__build_" in str(g)] == []  # the temporary graph was removed
 
 
+def test_write_batches_records_a_new_build(fresh_store: FalkorDBStore) -> None:
+    # Anything keyed by the build (ETags, the API's answer cache) must see a
+    # graph changed in place as a new graph; what it was built from stays.
+    fresh_store.replace_graph(small_graph(), version="v1")
+    before = fresh_store.build_info()
+    assert before is not None
+    fresh_store.write_batches([("MATCH (n:Entity {id: $id}) SET n.name = $name", {"id": "org:a-one", "name": "renamed"})])
+    after = fresh_store.build_info()
+    assert after is not None and after.build_id != before.build_id
+    assert after.source_version == "v1"
+
+
 def test_write_batches_is_all_or_nothing(fresh_store: FalkorDBStore) -> None:
     fresh_store.replace_graph(small_graph())
     good = ("MATCH (n:Entity {id: $id}) SET n.name = $name", {"id": "org:a-one", "name": "renamed"})
