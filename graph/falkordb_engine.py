@@ -142,7 +142,8 @@ def _literal(value: Any, out: list[str]) -> None:
 
 
 def params_header(params: dict[str, Any]) -> str:
-    """`CYPHER a=... b=... ` for a write statement's parameters."""
+    """`CYPHER a=... b=... ` for a statement's parameters (reads and writes:
+    one serialiser, not also the client's private one)."""
     out = ["CYPHER "]
     for name, value in params.items():
         out.append(name + "=")
@@ -265,7 +266,7 @@ class FalkorDBStore(GraphStore):
             # through the client's result objects: a third of a large answer's time.
             graph = self.db.select_graph(self.graph_name)
             try:
-                reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, graph._build_params_header(params) + cypher, "--compact")
+                reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact")
                 return falkordb_reply.rows(reply, graph, _plain_falkor)
             except redis.ResponseError as exc:
                 if _EMPTY_KEY in str(exc):
