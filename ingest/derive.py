@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from nhskg.core.evidence import EVIDENCE_KEYS
+from nhskg.core.evidence import EVIDENCE_KEYS, EvidenceKey, evidence_keys, stored
 from nhskg.core.evidence import merge as merge_evidence
 from nhskg.core.timescope import next_day, overlap, subtract, weakest
 from nhskg.core.vocabulary import vocabulary
@@ -143,49 +143,29 @@ class _Instance:
 
 @dataclass(frozen=True)
 class _Evidence:
-    """A fact's evidence, deduplicated, as merge_evidence reads it, with the
-    lists merge_evidence makes of it."""
+    """A fact's evidence, once each item, and its stored lists
+    (nhskg.core.evidence), worked out once per fact."""
 
-    keys: tuple[tuple[str, str, str, str], ...]
+    keys: tuple[EvidenceKey, ...]
     external: bool
-    lists: tuple[list[str], list[str], list[str], list[str], list[str]]  # texts, sources, kinds, locators, source ids
+    lists: dict[str, Any]  # nhskg.core.evidence.stored(keys, external)
 
     @classmethod
     def of(cls, props: dict[str, Any]) -> "_Evidence":
-        texts = props.get("evidence") or ()
-        sources = props.get("evidence_sources") or ()
-        kinds = props.get("evidence_kinds") or ()
-        locators = props.get("evidence_locators") or ()
-        keys = tuple(dict.fromkeys(
-            (sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")
-            for i in range(min(len(texts), len(sources)))
-        ))
-        source_list = [k[0] for k in keys]
-        lists = ([k[1] for k in keys], source_list, [k[2] for k in keys], [k[3] for k in keys], list(dict.fromkeys(source_list)))
-        return cls(keys, bool(props.get("external")), lists)
+        keys = tuple(dict.fromkeys(evidence_keys(props)))
+        external = bool(props.get("external"))
+        return cls(keys, external, stored(keys, external))
 
     def merged_with(self, other: "_Evidence") -> dict[str, Any]:
         """merge_evidence(self's props, other's props), from the parts: when
         the two share no item (the usual case) the lists are joined as they
         are."""
-        if set(self.keys).isdisjoint(other.keys):
-            mine, theirs = self.lists, other.lists
-            return {
-                "evidence": mine[0] + theirs[0],
-                "evidence_sources": mine[1] + theirs[1],
-                "evidence_kinds": mine[2] + theirs[2],
-                "evidence_locators": mine[3] + theirs[3],
-                "source_ids": list(dict.fromkeys(mine[4] + theirs[4])) if mine[4] and theirs[4] else mine[4] + theirs[4],
-                "external": self.external or other.external,
-            }
-        keys = tuple(dict.fromkeys(self.keys + other.keys))
-        sources = [k[0] for k in keys]
+        if not set(self.keys).isdisjoint(other.keys):
+            return stored(dict.fromkeys(self.keys + other.keys), self.external or other.external)
+        mine, theirs = self.lists, other.lists
         return {
-            "evidence": [k[1] for k in keys],
-            "evidence_sources": sources,
-            "evidence_kinds": [k[2] for k in keys],
-            "evidence_locators": [k[3] for k in keys],
-            "source_ids": list(dict.fromkeys(sources)),
+            **{key: mine[key] + theirs[key] for key in EVIDENCE_KEYS},
+            "source_ids": list(dict.fromkeys(mine["source_ids"] + theirs["source_ids"])),
             "external": self.external or other.external,
         }
 
@@ -227,16 +207,6 @@ def weakest_of_two(first: str | None, second: str | None) -> str:
     return weakest(first, second)
 
 
-def _within(span: Span, life: Span) -> Span | None:
-    """overlap(span, life) for a non-empty life, spelled out: it runs for
-    every (body, type fact) pair."""
-    start = span[0] if span[0] and (not life[0] or span[0] > life[0]) else life[0] or None
-    end = span[1] if span[1] and (not life[1] or span[1] < life[1]) else life[1] or None
-    if start and end and start >= end:
-        return None
-    return start, end
-
-
 def derive_edges(data: GraphData) -> list[RelRow]:
     vocab = vocabulary()
     inheritable = set(vocab.inherited_types)
@@ -269,7 +239,7 @@ def derive_edges(data: GraphData) -> list[RelRow]:
         body_id = link.from_id
         for fact in facts:
             life = inst.event_life if fact.event else inst.life
-            span = _within(fact.span, life) if life is not None else None
+            span = overlap(fact.span, life) if life is not None else None
             if span is None:
                 continue
             own = explicit.get((fact.edge.type, body_id, fact.edge.to_id))

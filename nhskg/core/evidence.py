@@ -39,48 +39,50 @@ class EvidenceItem:
 def pack(items: Iterable[EvidenceItem], *, external: bool | None = None) -> dict[str, Any]:
     """Evidence items -> the stored properties (plus `source_ids`)."""
     unique = list(dict.fromkeys(items))
-    out: dict[str, Any] = {
-        "evidence": [i.text for i in unique],
-        "evidence_sources": [i.source_id for i in unique],
-        "evidence_kinds": [i.kind for i in unique],
-        "evidence_locators": [i.locator for i in unique],
-        "source_ids": list(dict.fromkeys(i.source_id for i in unique)),
-    }
-    out["external"] = bool(external) if external is not None else any(i.kind in ("citation", "paraphrase") for i in unique)
-    return out
+    if external is None:
+        external = any(i.kind in ("citation", "paraphrase") for i in unique)
+    return stored([(i.source_id, i.text, i.kind, i.locator) for i in unique], bool(external))
 
 
 def unpack(props: Mapping[str, Any]) -> list[EvidenceItem]:
     """Stored properties -> evidence items (older graphs without kinds read as quotes)."""
-    texts = list(props.get("evidence") or [])
-    sources = list(props.get("evidence_sources") or [])
-    kinds = list(props.get("evidence_kinds") or [])
-    locators = list(props.get("evidence_locators") or [])
+    return [EvidenceItem(*key) for key in evidence_keys(props)]
+
+
+# One evidence item as stored: (source id, text, kind, locator).
+EvidenceKey = tuple[str, str, str, str]
+
+
+def evidence_keys(props: Mapping[str, Any]) -> list[EvidenceKey]:
+    """A fact's stored evidence as keys, in order (older graphs without kinds
+    read as quotes); works on the lists directly, without EvidenceItems."""
+    texts = props.get("evidence") or ()
+    sources = props.get("evidence_sources") or ()
+    kinds = props.get("evidence_kinds") or ()
+    locators = props.get("evidence_locators") or ()
     return [
-        EvidenceItem(sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")
+        (sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")
         for i in range(min(len(texts), len(sources)))
     ]
 
 
-def merge(*props: Mapping[str, Any]) -> dict[str, Any]:
-    """The evidence of several facts, once each: what a derived fact rests on.
-
-    Works on the stored lists directly: derivation calls it once per derived
-    edge, hundreds of thousands of times on a national graph."""
-    seen: dict[tuple[str, str, str, str], None] = {}
-    for p in props:
-        texts = p.get("evidence") or ()
-        sources = p.get("evidence_sources") or ()
-        kinds = p.get("evidence_kinds") or ()
-        locators = p.get("evidence_locators") or ()
-        for i in range(min(len(texts), len(sources))):
-            seen[(sources[i], texts[i], kinds[i] if i < len(kinds) else "quote", locators[i] if i < len(locators) else "")] = None
-    keys = list(seen)
+def stored(keys: Iterable[EvidenceKey], external: bool) -> dict[str, Any]:
+    """Evidence keys (already once each) -> the stored properties."""
+    keys = list(keys)
+    sources = [k[0] for k in keys]
     return {
         "evidence": [k[1] for k in keys],
-        "evidence_sources": [k[0] for k in keys],
+        "evidence_sources": sources,
         "evidence_kinds": [k[2] for k in keys],
         "evidence_locators": [k[3] for k in keys],
-        "source_ids": list(dict.fromkeys(k[0] for k in keys)),
-        "external": any(bool(p.get("external")) for p in props),
+        "source_ids": list(dict.fromkeys(sources)),
+        "external": external,
     }
+
+
+def merge(*props: Mapping[str, Any]) -> dict[str, Any]:
+    """The evidence of several facts, once each: what a derived fact rests on."""
+    seen: dict[EvidenceKey, None] = {}
+    for p in props:
+        seen.update(dict.fromkeys(evidence_keys(p)))
+    return stored(seen, any(bool(p.get("external")) for p in props))

@@ -139,10 +139,17 @@ def holds(props: Mapping[str, Any], window: Window) -> bool:
 
 def overlap(*spans: tuple[str | None, str | None]) -> tuple[str | None, str | None] | None:
     """Intersect half-open [from, to) spans (None = unbounded); None if empty."""
-    starts = [s for s, _ in spans if s]
-    ends = [e for _, e in spans if e]
-    start = max(starts) if starts else None
-    end = min(ends) if ends else None
+    if len(spans) == 2:
+        # Two spans, spelled out without the lists: derivation intersects a
+        # type's fact with each body's life, 300,000 times at 100,000 bodies.
+        (a_start, a_end), (b_start, b_end) = spans
+        start = a_start if a_start and (not b_start or a_start > b_start) else b_start or None
+        end = a_end if a_end and (not b_end or a_end < b_end) else b_end or None
+    else:
+        starts = [s for s, _ in spans if s]
+        ends = [e for _, e in spans if e]
+        start = max(starts) if starts else None
+        end = min(ends) if ends else None
     if start and end and start >= end:
         return None
     return start, end
