@@ -65,8 +65,8 @@ def get_store(request: Request) -> GraphStore:
         # Read before the route asks anything: an answer is never labelled
         # with a build older than the graph it was read from.
         try:
-            build = store.build_info()
+            build_id = holder.build_id()
         except UserError:  # EngineUnavailable is one: the route will answer 503 itself
-            build = None
-        request.scope[BUILD_SCOPE_KEY] = build.build_id if build else ""
+            build_id = None
+        request.scope[BUILD_SCOPE_KEY] = build_id or ""
     return store
