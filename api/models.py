@@ -402,16 +402,62 @@ class BudgetList(BaseModel):
 # --- /subgraph -----------------------------------------------------------------------
 
 
+class NodeBrief(Brief):
+    """A subgraph node by default: who it is, when and whether it holds. The
+    full record (every property and its evidence) is GET /entities/{id}, or
+    the subgraph with expand=nodes."""
+
+    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
+
+
+class RelationshipBrief(BaseModel):
+    """A subgraph relationship by default: what it says, between whom, when,
+    its status and the sources it rests on. Its evidence (the quotes) is in the
+    full record: GET /relationships/{id}, or the subgraph with expand=edges."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    id: str = Field(description="relationship id: GET /relationships/{id} gives the full record with its evidence")
+    type: RelTypeName
+    from_: str = Field(alias="from", description="id of the start node")
+    to: str = Field(description="id of the end node")
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: StatusName | None = None
+    source_ids: list[str] = Field(description="the sources its evidence cites (GET /sources/{id}); a derived relationship cites those of the facts it rests on")
+    derived: bool | None = Field(None, description="true when derived at ingest from stated facts (absent otherwise)")
+    event: bool | None = Field(None, description="true for an event (established, abolished, succeeded, renamed; absent otherwise)")
+    date: str | None = Field(None, description="an event's day (absent otherwise)")
+    quantifier: Literal["some", "may"] | None = Field(None, description="some (in some cases) or may (may choose to); absent = all, the default")
+
+    @model_serializer(mode="wrap")
+    def _without_absent_flags(self, handler: Any) -> dict[str, Any]:
+        # The flags are written only when set, as the route writes them.
+        return {k: v for k, v in handler(self).items() if v is not None or k not in ("derived", "event", "date", "quantifier")}
+
+
 class Subgraph(BaseModel):
     seed: str
     as_of: str | None = None
     window: WindowEcho
     depth: int
     labels: list[str] | None = None
+    expand: list[Literal["nodes", "edges"]] = Field(description="what came as full records: nodes, edges, both, or neither (briefs)")
     truncated: bool = Field(description="true when the node or edge cap cut the neighbourhood short")
     caps: dict[str, int]
-    nodes: list[Node]
-    edges: list[Relationship]
+    nodes: list[NodeBrief | Node] = Field(description="briefs, or full records (every property and its evidence) with expand=nodes")
+    edges: list[RelationshipBrief | Relationship] = Field(description="briefs (id, type, ends, dates, status, source_ids), or full records with their evidence with expand=edges")
+
+
+class RelationshipDetail(BaseModel):
+    """One relationship: every stored property and its evidence, the two ends as briefs, and the sources it cites."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    relationship: Relationship
+    from_: NodeBrief = Field(alias="from", description="the start node")
+    to: NodeBrief = Field(description="the end node")
+    sources: list[SourceMeta] = Field(description="the documents its evidence cites")
 
 
 # --- /queries ------------------------------------------------------------------------

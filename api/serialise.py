@@ -79,6 +79,32 @@ def brief(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
+# What a relationship brief carries besides EDGE_CORE and source_ids, each only
+# when set: derived and event when true, an event's date, and a quantifier
+# other than the default `all` ("in some cases", "may choose to").
+EDGE_BRIEF_FLAGS = ("derived", "event", "date", "quantifier")
+
+
+def node_brief(row: Mapping[str, Any]) -> dict[str, Any]:
+    """An entity_briefs row -> a brief with its status: {id, name, labels, valid_from, valid_to, status}."""
+    return {**brief(row), "status": row.get("status")}  # type: ignore[dict-item]
+
+
+def relationship_brief(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A subgraph_edge_briefs row -> {id, type, from, to, valid_from, valid_to,
+    status, source_ids} plus the EDGE_BRIEF_FLAGS that are set. The id leads
+    to the full record and its evidence (GET /relationships/{id}); source_ids
+    to the documents (GET /sources/{id})."""
+    out: dict[str, Any] = {k: row.get(k) for k in EDGE_CORE}
+    out["source_ids"] = list(row.get("source_ids") or [])
+    for key in EDGE_BRIEF_FLAGS:
+        value = row.get(key)
+        if value is None or value is False or (key == "quantifier" and value == "all"):
+            continue
+        out[key] = value
+    return out
+
+
 def codes(props: Mapping[str, Any]) -> dict[str, Any]:
     """A body's register codes: {"ods": ODS code, "ons": ONS GSS code} (null when it has none)."""
     return {"ods": props.get("ods_code"), "ons": props.get("ons_code")}

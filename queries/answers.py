@@ -208,10 +208,15 @@ def neighbourhood(
     max_nodes: int,
     max_edges: int,
     seed_holds: bool = True,
+    full_nodes: bool = True,
+    full_edges: bool = True,
 ) -> Neighbourhood:
     """Breadth-first from the seed, one catalogue query per hop, then the
     induced edges. The seed is always included, but walked from only when it
-    holds in the window."""
+    holds in the window. Nodes and edges are full records (every property,
+    evidence included) or briefs (entity_briefs rows; subgraph_edge_briefs
+    rows, which keep each edge's id and source ids): reading a thousand
+    edges' evidence from the engine was most of a depth-2 request."""
     label_list = list(labels) if labels else None
     seen: list[str] = [seed]
     known = {seed}
@@ -228,8 +233,12 @@ def neighbourhood(
         seen.extend(new)
         known.update(new)
         frontier = new
-    nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=seen)]
-    edges = [r["edge"] for r in ask(store, "subgraph_edges", window, ids=seen, limit=max_edges + 1)]
+    if full_nodes:
+        nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=seen)]
+    else:
+        nodes = sorted(ask(store, "entity_briefs", ids=seen), key=lambda r: r["id"])
+    edge_query = "subgraph_edges" if full_edges else "subgraph_edge_briefs"
+    edges = [r["edge"] for r in ask(store, edge_query, window, ids=seen, limit=max_edges + 1)]
     if len(edges) > max_edges:
         edges, truncated = edges[:max_edges], True
     return Neighbourhood(seen, nodes, edges, truncated)

@@ -1,0 +1,36 @@
+"""/relationships/{id}: one relationship with its evidence, the record a
+subgraph's edge brief points to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from nhskg.api import models as m
+from nhskg.api import serialise as ser
+from nhskg.api.deps import get_store
+from nhskg.api.routes._common import run
+from nhskg.api.strict import errors
+from nhskg.core.errors import NotFound
+from nhskg.graph import GraphStore
+
+router = APIRouter(tags=["relationships"])
+
+
+@router.get("/relationships/{id}", response_model=m.RelationshipDetail, responses=errors({404: "no relationship with that id"}))
+def get_relationship(
+    id: Annotated[str, Path(max_length=400, description="relationship id, as a subgraph edge gives it, e.g. rel:accountable_to:type:icb:org:nhs-england")],
+    store: Annotated[GraphStore, Depends(get_store)],
+):
+    """One relationship, whatever its date or status: every stored property
+    and its evidence (each quote or paraphrase with its source and locator),
+    its two ends as briefs, and the source documents it cites. Subgraph edges
+    are briefs by default; this is where each leads."""
+    rows = run(store, "relationship_get", id=id)
+    if not rows:
+        raise NotFound(f"no relationship with id {id!r}")
+    edge = ser.in_model_order(ser.relationship(rows[0]["edge"]), ser.EDGE_CORE)
+    ends = {r["id"]: ser.node_brief(r) for r in run(store, "entity_briefs", ids=sorted({edge["from"], edge["to"]}))}
+    sources = run(store, "sources_by_ids", ids=list(edge.get("source_ids") or [])) if edge.get("source_ids") else []
+    return {"relationship": edge, "from": ends[edge["from"]], "to": ends[edge["to"]], "sources": [s["source"] for s in sources]}
