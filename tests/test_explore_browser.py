@@ -13,10 +13,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote as quote_url
 from urllib.parse import urlsplit
 
 import pytest
@@ -207,6 +209,23 @@ def test_clicking_a_node_expands_it_and_shows_its_evidence(page, server: str) ->
     link.click()
     page.locator('[data-testid="source"]').wait_for()
     assert page.locator('[data-testid="source"] h3').inner_text()
+
+
+def test_clicking_an_edge_fetches_its_evidence(page, server: str) -> None:
+    """Subgraph edges are briefs (no evidence): a click asks /relationships/{id} for the full record."""
+    page.goto(f"{server}/explore?seed=type:icb&as_of=2024-06-01")
+    wait_ready(page)
+    edge = "rel:accountable_to:type:icb:org:nhs-england"
+    assert edge in page.evaluate("window.nhskgExplorer.edgeIds()")
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.evaluate(f"window.nhskgExplorer.tapEdge({edge!r})")
+    quote = page.locator('#panel [data-testid="evidence"]', has_text="directly accountable to NHS England")
+    quote.wait_for()
+    assert page.locator("#panel h2").inner_text() == "ACCOUNTABLE_TO"
+    assert page.locator('[data-testid="evidence-loading"]').count() == 0
+    assert [u for u in asked if "/relationships/" in u] == [f"{server}/relationships/{quote_url(edge, safe='')}"]
+    page.screenshot(path=str(Path(os.environ.get("NHSKG_SCREENSHOT_DIR", tempfile.gettempdir())) / "explore-edge-evidence.png"))
 
 
 def test_period_mode_shows_what_held_at_any_time_in_it(page, server: str) -> None:

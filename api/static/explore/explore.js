@@ -14,6 +14,7 @@
     view: 'neighbourhood',
     seeds: [],            // expanded nodes (neighbourhood view), in order
     selected: null,       // id shown in the entity panel
+    selectedEdge: null,   // id of the relationship shown in the panel, while its record loads
     period: false,
     day: null,            // as_of, or the start of the period
     to: null,             // end of the period (exclusive)
@@ -143,6 +144,9 @@
     window.nhskgExplorer = {
       nodeIds: () => cy.nodes().map((n) => n.id()).sort(),
       edgeTypes: () => cy.edges().map((e) => e.data('type')),
+      edgeIds: () => cy.edges().map((e) => e.id()).sort(),
+      // What a click on an edge does (edges are thin: a script taps them by id).
+      tapEdge: (id) => cy.getElementById(id).emit('tap'),
       // Where a node is drawn, in page pixels, so a script can click it.
       nodePosition: (id) => {
         const n = cy.getElementById(id);
@@ -500,6 +504,7 @@
   }
 
   async function showEntity(id) {
+    state.selectedEdge = null;
     const panel = $('panel');
     let detail;
     try {
@@ -553,15 +558,35 @@
     }
   }
 
-  function showEdge(edge) {
-    const r = edge.data('record') || {};
+  // A subgraph edge is a brief (id, type, ends, dates, status, source_ids):
+  // its evidence and other properties come from /relationships/{id} on click.
+  async function showEdge(edge) {
+    const brief = edge.data('record') || {};
+    const isBrief = !Array.isArray(brief.evidence) && Array.isArray(brief.source_ids) && brief.id;
+    if (!isBrief) { renderEdge(edge, brief); return; }
+    state.selectedEdge = brief.id;
+    renderEdge(edge, brief, true);
+    let full = brief;
+    try {
+      full = (await api(`/relationships/${encodeURIComponent(brief.id)}`)).relationship || brief;
+    } catch (err) {
+      if (state.selectedEdge === brief.id) $('panel').append(el('p', { class: 'error', text: err.message }));
+      return;
+    }
+    if (state.selectedEdge !== brief.id) return;  // another click came first
+    edge.data('record', full);
+    renderEdge(edge, full);
+  }
+
+  function renderEdge(edge, r, loading) {
     $('panel').replaceChildren(
       el('h2', { text: r.type || edge.data('type') }),
       el('p', {}, entityLink(cyRecord(edge.data('source')) || { id: edge.data('source') }), ' → ', entityLink(cyRecord(edge.data('target')) || { id: edge.data('target') })),
       el('div', { class: 'meta' }, datesText(r), ' · ', el('span', { class: 'status', text: r.status || 'in_force' }), r.derived ? ` · derived (${r.rule || 'rule'})` : ''),
       el('table', { class: 'props' }, ...propertyRows(r).filter((row) => !['from', 'to', 'type', 'source_ids', 'event'].includes(row.firstChild.textContent))),
       el('h3', { text: 'Evidence' }),
-      evidenceList(r.evidence) || el('p', { class: 'muted', text: 'No evidence on this relationship.' }),
+      loading ? el('p', { class: 'muted', 'data-testid': 'evidence-loading', text: 'Loading the evidence…' })
+        : evidenceList(r.evidence) || el('p', { class: 'muted', text: 'No evidence on this relationship.' }),
       el('div', { id: 'source-detail' }),
     );
   }
