@@ -184,11 +184,21 @@ class Client:
         params = {"delegator": delegator or from_id, "delegate": delegate or to_id, "service": service, "as_of": as_of, "expand": "nodes"}
         return self.get("/paths/delegation", **params)["paths"]
 
-    def subgraph(self, seed: str, *, depth: int = 1, as_of: str | None = None, labels: Iterable[str] | None = None) -> nx.MultiDiGraph:
-        body = self.get("/subgraph", **_subgraph_params(seed, depth, as_of, labels))
+    def subgraph(self, seed: str, *, depth: int = 1, as_of: str | None = None, labels: Iterable[str] | None = None, full: bool = True) -> nx.MultiDiGraph:
+        """The neighbourhood as a MultiDiGraph. The API answers with briefs by
+        default; this asks for full records (every property, and each edge's
+        evidence) unless `full=False` (briefs: ids, names, dates, status and
+        each edge's source_ids; smaller and faster for large neighbourhoods,
+        and `relationship(id)` gives any edge's evidence later)."""
+        params = {**_subgraph_params(seed, depth, as_of, labels), "expand": "nodes,edges" if full else None}
+        body = self.get("/subgraph", **params)
         graph = graph_from_parts(body["nodes"], body["edges"])
         graph.graph.update({"seed": seed, "depth": depth, "as_of": as_of})
         return graph
+
+    def relationship(self, relationship_id: str) -> dict[str, Any]:
+        """One relationship: {"relationship": every property and its evidence, "from", "to": briefs, "sources": [...]}."""
+        return self.get(f"/relationships/{relationship_id}")
 
     def export_subgraph(
         self,

@@ -19,8 +19,21 @@ def valid(x, day):
     return (x.get("valid_from") or "0000-01-01") <= day < (x.get("valid_to") or "9999-12-31")
 
 
+NODE_BRIEF = {"id", "name", "labels", "valid_from", "valid_to", "status"}
+EDGE_BRIEF = {"id", "type", "from", "to", "valid_from", "valid_to", "status", "source_ids"}
+EDGE_FLAGS = {"derived", "event", "date", "quantifier"}
+
+
 @pytest.fixture(scope="module")
 def sub_json(api):
+    """Full records: the shape the GraphML and CSV exports carry."""
+    r = api.get("/subgraph", params={**PARAMS, "expand": "nodes,edges"})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+@pytest.fixture(scope="module")
+def sub_brief(api):
     r = api.get("/subgraph", params=PARAMS)
     assert r.status_code == 200, r.text
     return r.json()
@@ -29,14 +42,69 @@ def sub_json(api):
 def test_json_shape_and_time_rule(sub_json):
     ids = {n["id"] for n in sub_json["nodes"]}
     assert "type:icb" in ids and "org:nhs-england" in ids
-    assert sub_json["edges"]
+    assert sub_json["edges"] and sub_json["expand"] == ["nodes", "edges"]
     for e in sub_json["edges"]:
         assert set(e) >= {"id", "type", "from", "to", "valid_from", "valid_to", "status", "evidence"}
         assert e["from"] in ids and e["to"] in ids
         assert valid(e, "2024-01-01")
     for n in sub_json["nodes"]:
         assert n["id"] == "type:icb" or valid(n, "2024-01-01")
+        assert "evidence" in n
     assert sub_json["caps"]["depth"] == 4 and sub_json["truncated"] is False
+
+
+def test_briefs_by_default_same_graph_as_full_records(sub_brief, sub_json):
+    assert sub_brief["expand"] == []
+    assert [n["id"] for n in sub_brief["nodes"]] == [n["id"] for n in sub_json["nodes"]]
+    assert [e["id"] for e in sub_brief["edges"]] == [e["id"] for e in sub_json["edges"]]
+    full_nodes = {n["id"]: n for n in sub_json["nodes"]}
+    for n in sub_brief["nodes"]:
+        assert set(n) == NODE_BRIEF
+        assert {k: full_nodes[n["id"]][k] for k in NODE_BRIEF} == n
+    full_edges = {e["id"]: e for e in sub_json["edges"]}
+    for e in sub_brief["edges"]:
+        assert EDGE_BRIEF <= set(e) <= EDGE_BRIEF | EDGE_FLAGS
+        full = full_edges[e["id"]]
+        assert {k: full.get(k) for k in EDGE_BRIEF} == {k: e[k] for k in EDGE_BRIEF}
+        # The flags that change how an edge reads are there exactly when set.
+        assert e.get("derived", False) == bool(full.get("derived")) and e.get("event", False) == bool(full.get("event"))
+        assert e.get("quantifier", "all") == (full.get("quantifier") or "all") and e.get("date") == full.get("date")
+        # Provenance: every brief names its sources, and its id leads to the evidence.
+        assert e["source_ids"] and {ev["source_id"] for ev in full["evidence"]} <= set(e["source_ids"])
+    assert any(e.get("derived") for e in sub_brief["edges"]) and any("quantifier" in e for e in sub_brief["edges"])
+
+
+def test_expand_one_side(api, sub_brief, sub_json):
+    nodes_only = api.get("/subgraph", params={**PARAMS, "expand": "nodes"}).json()
+    assert nodes_only["expand"] == ["nodes"] and nodes_only["nodes"] == sub_json["nodes"] and nodes_only["edges"] == sub_brief["edges"]
+    edges_only = api.get("/subgraph", params={**PARAMS, "expand": " edges "}).json()
+    assert edges_only["expand"] == ["edges"] and edges_only["edges"] == sub_json["edges"] and edges_only["nodes"] == sub_brief["nodes"]
+
+
+def test_relationship_by_id_gives_the_full_record_and_its_evidence(api, sub_brief, sub_json):
+    full_edges = {e["id"]: e for e in sub_json["edges"]}
+    for e in sub_brief["edges"][:3] + [x for x in sub_brief["edges"] if x.get("derived")][:2]:
+        r = api.get(f"/relationships/{e['id']}")
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["relationship"] == full_edges[e["id"]]
+        assert (body["from"]["id"], body["to"]["id"]) == (e["from"], e["to"]) and body["from"]["name"]
+        assert {s["id"] for s in body["sources"]} == set(e["source_ids"])
+    # Any date: a relationship that ended long ago is still there by id.
+    past = api.get("/subgraph", params={"seed": "type:ccg", "depth": 1, "as_of": "2016-01-01"}).json()["edges"]
+    ended = next(e for e in past if e["valid_to"] and e["valid_to"] < "2024-01-01")
+    assert api.get(f"/relationships/{ended['id']}").json()["relationship"]["valid_to"] == ended["valid_to"]
+
+
+def test_unknown_relationship_is_a_one_line_404(api):
+    r = api.get("/relationships/rel:nope")
+    assert r.status_code == 404
+    assert r.json()["detail"] == "no relationship with id 'rel:nope'"
+
+
+def test_unknown_expand_value_is_422(api):
+    r = api.get("/subgraph", params={**PARAMS, "expand": "nodes,evidence"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("expand: unknown value 'evidence'")
 
 
 def test_nothing_from_before_the_date(api):

@@ -102,3 +102,14 @@ def test_client_research_questions(kg: Client) -> None:
     assert any(i["from"] == "2013-04-01" for i in timeline)
     paths = kg.delegation_paths(delegator="org:nhs-england", service="service:dental-services", as_of="2024-01-01")
     assert paths and paths[0]["holder"]["id"] == "org:nhs-england"
+
+
+def test_subgraph_briefs_on_request_and_an_edges_evidence_by_id(kg: Client) -> None:
+    full = kg.subgraph("type:icb", depth=1, as_of="2024-01-01")
+    brief = kg.subgraph("type:icb", depth=1, as_of="2024-01-01", full=False)
+    assert set(brief.nodes) == set(full.nodes) and set(brief.edges(keys=True)) == set(full.edges(keys=True))
+    u, v, key, attrs = next(iter(brief.edges(keys=True, data=True)))
+    assert "evidence" not in attrs and attrs["source_ids"]
+    record = kg.relationship(key)
+    assert record["relationship"]["id"] == key and record["relationship"]["evidence"] == full.edges[u, v, key]["evidence"]
+    assert (record["from"]["id"], record["to"]["id"]) == (u, v)
