@@ -29,6 +29,7 @@ EXAMPLE_REQUESTS: dict[str, str] = {
     "GET /paths/delegation": "/paths/delegation?delegator=org:nhs-england&service=service:dental-services&as_of=2024-01-01",
     "GET /budgets": "/budgets?q=public%20health&limit=2",
     "GET /subgraph": "/subgraph?seed=type:icb&depth=1&as_of=2024-01-01&labels=OrganisationType&max_nodes=3",
+    "GET /relationships/{id}": "/relationships/rel:accountable_to:type:icb:org:nhs-england",
     "GET /sources": "/sources",
     "GET /sources/{id}": "/sources/source:kingsfund-2023?limit=2",
     "GET /queries": "/queries",
