@@ -103,7 +103,11 @@ class Node(Open):
     evidence: list[Evidence] = []
 
 
-class Relationship(Open):
+class RelationshipCore(BaseModel):
+    """What every relationship shape starts with: what it is, between whom, when, its status."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
     id: str
     type: RelTypeName
     from_: str = Field(alias="from", description="id of the start node")
@@ -111,6 +115,9 @@ class Relationship(Open):
     valid_from: str | None = None
     valid_to: str | None = None
     status: StatusName | None = None
+
+
+class Relationship(Open, RelationshipCore):
     evidence: list[Evidence] = []
 
 
@@ -410,20 +417,13 @@ class NodeBrief(Brief):
     status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
 
 
-class RelationshipBrief(BaseModel):
+class RelationshipBrief(RelationshipCore):
     """A subgraph relationship by default: what it says, between whom, when,
     its status and the sources it rests on. Its evidence (the quotes) is in the
     full record: GET /relationships/{id}, or the subgraph with expand=edges."""
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    id: str = Field(description="relationship id: GET /relationships/{id} gives the full record with its evidence")
-    type: RelTypeName
-    from_: str = Field(alias="from", description="id of the start node")
-    to: str = Field(description="id of the end node")
-    valid_from: str | None = None
-    valid_to: str | None = None
-    status: StatusName | None = None
     source_ids: list[str] = Field(description="the sources its evidence cites (GET /sources/{id}); a derived relationship cites those of the facts it rests on")
     derived: bool | None = Field(None, description="true when derived at ingest from stated facts (absent otherwise)")
     event: bool | None = Field(None, description="true for an event (established, abolished, succeeded, renamed; absent otherwise)")

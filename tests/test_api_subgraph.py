@@ -201,3 +201,14 @@ def test_caps_are_in_openapi(api):
     assert params["max_nodes"]["schema"]["maximum"] == 1000
     entity_params = {p["name"]: p for p in spec["paths"]["/entities"]["get"]["parameters"]}
     assert entity_params["limit"]["schema"]["maximum"] == 500
+
+
+def test_relationship_lookup_hint_and_fallback(api):
+    from nhskg.api.routes.relationships import start_hint
+
+    assert start_hint("rel:accountable_to:type:icb:org:nhs-england") == "type:icb"
+    assert start_hint("drv:delegates_to:type:icb:type:place-based-partnership") == "type:icb"
+    assert start_hint("rel:funded-by:icb-running-costs-pod") is None
+    # An id ingest wrote by hand (not rel:<type>:<from>:<to>) is found by the scan.
+    body = api.get("/relationships/rel:funded-by:icb-running-costs-pod").json()
+    assert body["relationship"]["id"] == "rel:funded-by:icb-running-costs-pod" and body["relationship"]["evidence"]
