@@ -44,9 +44,13 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     store.close()
 
 
-def test_bodies_fold_into_their_types_row(client: TestClient) -> None:
+def test_bodies_fold_into_their_types_row_counted_and_listed_when_asked(client: TestClient) -> None:
     items = client.get("/services/service:care/commissioners?as_of=2005-01-01").json()["items"]
-    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in items] == [("type:board", ["org:alpha", "org:beta"], 2)]
+    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in items] == [("type:board", None, 2)]
+    expanded = client.get("/services/service:care/commissioners?as_of=2005-01-01&expand=instances").json()["items"]
+    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in expanded] == [("type:board", ["org:alpha", "org:beta"], 2)]
+    both = client.get("/services/service:care/commissioners?as_of=2005-01-01&expand=instances,commissioner").json()["items"]
+    assert both[0]["instances"] == ["org:alpha", "org:beta"] and both[0]["commissioner"]["valid_to"] == "2010-01-01"
 
 
 def test_bodies_without_their_types_row_stand_alone_in_full(client: TestClient) -> None:
@@ -55,6 +59,7 @@ def test_bodies_without_their_types_row_stand_alone_in_full(client: TestClient) 
         ("org:alpha", "drv:alpha", "instance-inherits-type", "type:board"),
         ("org:beta", "drv:beta", "instance-inherits-type", "type:board"),
     ]
+    assert all(i["instances"] is None and i["instance_count"] is None for i in items)
     # The same rows as asking for one row per body.
     listed = client.get("/services/service:care/commissioners?as_of=2015-01-01&instances=list").json()["items"]
     assert [{k: v for k, v in i.items() if k not in ("instances", "instance_count")} for i in items] == [
