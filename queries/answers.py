@@ -107,30 +107,27 @@ def service_commissioners(
         return Commissioners()
     parts = sorted((p for p in lineage[0]["parts"] if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in lineage[0]["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
+    commissioned = lineage[0]["commissioned"]
     reading = (lambda ids: _folded_facts(store, window, ids, instance_ids)) if grouped else (lambda ids: ask(store, "service_commissioners", window, ids=ids))
-    out = _commissioner_rows(_read_commissioners(reading, service_id, parts, ancestors), service_id, parts, ancestors, grouped, instance_ids)
+    out = _commissioner_rows(_read_commissioners(reading, service_id, parts, ancestors, commissioned), service_id, parts, ancestors, grouped, instance_ids)
     if grouped and any("body_count" in r.relationship for r in out.rows):
         # Bodies whose type's row is not in the answer stand alone, each with
         # its full record: rare, so read every row in full this once.
-        every_row = _read_commissioners(lambda ids: ask(store, "service_commissioners", window, ids=ids), service_id, parts, ancestors)
+        every_row = _read_commissioners(lambda ids: ask(store, "service_commissioners", window, ids=ids), service_id, parts, ancestors, commissioned)
         out = _commissioner_rows(every_row, service_id, parts, ancestors, grouped, instance_ids)
     out.service = lineage[0]["service"]
     return out
 
 
-def _read_commissioners(reading: Callable[[list[str]], list[dict[str, Any]]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of the service and its parts; then, only when the service
-    has none of its own, those of its nearest ancestor that has any (the
-    one that answers for it), nearest first: a root service at 100,000
-    organisations has tens of thousands of rows, read only when it answers."""
-    rows = reading([service_id, *(p["id"] for p in parts)])
-    if any(r["service_id"] == service_id for r in rows):
-        return rows
-    for ancestor in ancestors:
-        found = reading([ancestor["id"]])
-        if found:
-            return rows + found
-    return rows
+def _read_commissioners(reading: Callable[[list[str]], list[dict[str, Any]]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], commissioned: bool) -> list[dict[str, Any]]:
+    """The rows of the service and its parts, in one read; when the service
+    has none of its own in the window (`commissioned`, from service_lineage),
+    its ancestors' rows instead of its own (the nearest that has any answers
+    for it: _commissioner_rows). A service with facts of its own never reads
+    its ancestors' (a root at 100,000 organisations has tens of thousands)."""
+    ids = [service_id] if commissioned else [a["id"] for a in ancestors]
+    ids += [p["id"] for p in parts]
+    return reading(ids) if ids else []
 
 
 def _folded_facts(store: GraphStore, window: Window, ids: list[str], instance_ids: bool) -> list[dict[str, Any]]:
