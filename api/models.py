@@ -243,9 +243,10 @@ class InstancesFolded(BaseModel):
 
     instances: list[str] | None = Field(
         None,
-        description="on a type's row: the ids of the real bodies that hold this fact in the window (folded into the type's row unless instances=list); null on a body's row",
+        description="on a type's row: the ids of the real bodies that hold this fact in the window, ordered by name (folded into the type's row unless instances=list; "
+        "on /commissioners only with expand=instances, else null); null on a body's row",
     )
-    instance_count: int | None = Field(None, description="len(instances)")
+    instance_count: int | None = Field(None, description="on a type's row: how many real bodies hold this fact in the window; null on a body's row")
 
 
 class Commissioner(Open, InstancesFolded):

@@ -100,8 +100,11 @@ class Client:
         items = self.get(f"/entities/{entity_id}/delegations", direction=direction, as_of=as_of)["items"]
         return _frame(items) if as_frame else items
 
-    def commissioners(self, service_id: str, *, as_of: str | None = None, expand: bool = False, as_frame: bool = False):
-        items = self.get(f"/services/{service_id}/commissioners", as_of=as_of, expand="commissioner" if expand else None)["items"]
+    def commissioners(self, service_id: str, *, as_of: str | None = None, expand: bool = False, instances: bool = False, as_frame: bool = False):
+        """Who commissions the service on the date. A type's row counts the bodies
+        that inherit its fact (`instance_count`); instances=True lists their ids too."""
+        wanted = ",".join(name for name, on in (("commissioner", expand), ("instances", instances)) if on) or None
+        items = self.get(f"/services/{service_id}/commissioners", as_of=as_of, expand=wanted)["items"]
         return _frame(items) if as_frame else items
 
     def history(self, entity_id: str) -> dict[str, Any]:

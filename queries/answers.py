@@ -15,7 +15,7 @@ call them too):
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,7 +46,9 @@ class CommissionerRow:
     via: dict[str, Any] | None = None  # the part commissioned (include_parts)
     from_parent: dict[str, Any] | None = None  # the ancestor whose commissioner answers for the service
     depth: int = 0
-    # Grouped answers: the real bodies that hold this type's fact (ids).
+    # Grouped answers, on a type's row: how many real bodies hold its fact,
+    # and (when asked for) their ids.
+    instance_count: int | None = None
     instances: list[str] | None = None
 
 
@@ -54,18 +56,21 @@ class CommissionerRow:
 class Commissioners:
     rows: list[CommissionerRow] = field(default_factory=list)
     ancestors: list[dict[str, Any]] = field(default_factory=list)
+    service: dict[str, Any] | None = None  # the service's record; None: no such service
 
 
 INHERITS = "instance-inherits-type"  # the rule of a fact a real body inherits from its type
 
 
-def group_instances(rows: list[CommissionerRow]) -> list[CommissionerRow]:
+def group_instances(rows: list[CommissionerRow], with_ids: bool = True) -> list[CommissionerRow]:
     """Fold the rows real bodies inherit from their type into the type's own
-    row: "CCGs commission urgent and emergency care (209 bodies: ...)" rather
+    row: "CCGs commission urgent and emergency care (209 bodies)" rather
     than 209 copies of the same fact and evidence. A row is folded only when
     its type's row (same service, part and parent, same basis) is there too.
-    A row may stand for many bodies at once (`bodies`: their ids, from
-    service_commissioner_instances)."""
+    A row may stand for many bodies at once (`body_count`, and `bodies`, their
+    ids, when they were read: service_commissioners_folded,
+    service_commissioner_instances). with_ids: a type's row lists its bodies
+    (an empty list when none holds its fact)."""
     def context(row: CommissionerRow) -> tuple[Any, ...]:
         return (row.service_id, (row.via or {}).get("id"), (row.from_parent or {}).get("id"), row.relationship.get("basis"))
 
@@ -76,56 +81,77 @@ def group_instances(rows: list[CommissionerRow]) -> list[CommissionerRow]:
         if owner is None:
             out.append(row)
             continue
-        owner.instances = [*(owner.instances or []), *row.relationship.get("bodies", [row.commissioner["id"]])]
+        rel = row.relationship
+        owner.instance_count = (owner.instance_count or 0) + rel.get("body_count", 1)
+        if with_ids:
+            if owner.instances is None:
+                owner.instances = []
+            owner.instances.extend(rel.get("bodies", [row.commissioner["id"]]))
     for row in out:
-        if row.instances is None and "OrganisationType" in (row.commissioner.get("labels") or []):
-            row.instances = []
+        if row.instance_count is None and "OrganisationType" in (row.commissioner.get("labels") or []):
+            row.instance_count = 0
+            row.instances = [] if with_ids else None
     return out
 
 
-def service_commissioners(store: GraphStore, service_id: str, window: Window, include_parts: bool = True, grouped: bool = False) -> Commissioners:
+def service_commissioners(
+    store: GraphStore, service_id: str, window: Window, include_parts: bool = True, grouped: bool = False, instance_ids: bool = True
+) -> Commissioners:
+    """Who commissions the service in the window, by the hierarchy rule.
+    grouped: the facts bodies inherit from their type folded into the type's
+    row, with their ids only when instance_ids (otherwise counted: a type at
+    100,000 organisations has thousands of bodies). `service` is None when
+    the id is not a service (then nothing else is read)."""
     lineage = ask(store, "service_lineage", window, id=service_id, include_parts=include_parts)
-    parts = sorted((p for p in (lineage[0]["parts"] if lineage else []) if p), key=lambda p: (p["depth"], p["id"]))
-    ancestors = sorted((a for a in (lineage[0]["ancestors"] if lineage else []) if a), key=lambda a: (a["distance"], a["id"]))
-    if grouped:
-        out = _commissioner_rows(_read_commissioners(store, window, service_id, parts, ancestors, fold=True), service_id, parts, ancestors, grouped)
-        if not any("bodies" in r.relationship for r in out.rows):
-            return out
+    if not lineage:
+        return Commissioners()
+    parts = sorted((p for p in lineage[0]["parts"] if p), key=lambda p: (p["depth"], p["id"]))
+    ancestors = sorted((a for a in lineage[0]["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
+    commissioned = lineage[0]["commissioned"]
+    reading = (lambda ids: _folded_facts(store, window, ids, instance_ids)) if grouped else (lambda ids: ask(store, "service_commissioners", window, ids=ids))
+    out = _commissioner_rows(_read_commissioners(reading, service_id, parts, ancestors, commissioned), service_id, parts, ancestors, grouped, instance_ids)
+    if grouped and any("body_count" in r.relationship for r in out.rows):
         # Bodies whose type's row is not in the answer stand alone, each with
         # its full record: rare, so read every row in full this once.
-    return _commissioner_rows(_read_commissioners(store, window, service_id, parts, ancestors, fold=False), service_id, parts, ancestors, grouped)
+        every_row = _read_commissioners(lambda ids: ask(store, "service_commissioners", window, ids=ids), service_id, parts, ancestors, commissioned)
+        out = _commissioner_rows(every_row, service_id, parts, ancestors, grouped, instance_ids)
+    out.service = lineage[0]["service"]
+    return out
 
 
-def _read_commissioners(store: GraphStore, window: Window, service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], fold: bool) -> list[dict[str, Any]]:
-    """The rows of the service and its parts; then, only when the service
-    has none of its own, those of its nearest ancestor that has any (the
-    one that answers for it), nearest first: a root service at 100,000
-    organisations has tens of thousands of rows, read only when it answers."""
-    rows = _commissioner_facts(store, window, [service_id, *(p["id"] for p in parts)], fold)
-    if any(r["service_id"] == service_id for r in rows):
-        return rows
-    for ancestor in ancestors:
-        found = _commissioner_facts(store, window, [ancestor["id"]], fold)
-        if found:
-            return rows + found
+def _read_commissioners(reading: Callable[[list[str]], list[dict[str, Any]]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], commissioned: bool) -> list[dict[str, Any]]:
+    """The rows of the service and its parts, in one read; when the service
+    has none of its own in the window (`commissioned`, from service_lineage),
+    its ancestors' rows instead of its own (the nearest that has any answers
+    for it: _commissioner_rows). A service with facts of its own never reads
+    its ancestors' (a root at 100,000 organisations has tens of thousands)."""
+    ids = [service_id] if commissioned else [a["id"] for a in ancestors]
+    ids += [p["id"] for p in parts]
+    return reading(ids) if ids else []
+
+
+def _folded_facts(store: GraphStore, window: Window, ids: list[str], instance_ids: bool) -> list[dict[str, Any]]:
+    """service_commissioners_folded rows: the facts bodies inherit from their
+    type come as one row per type and basis with `body_count` (a service a
+    type commissions has a row per body, each a copy of the type's fact and
+    evidence: 23,689 rows for a synthetic service at 100,000 organisations),
+    and, with instance_ids, the bodies' ids (`bodies`)."""
+    rows = ask(store, "service_commissioners_folded", window, ids=ids)
+    for row in rows:
+        if row["commissioner"] is None:
+            row["commissioner"] = {"id": None}
+    if instance_ids and any(r["commissioner"]["id"] is None for r in rows):
+        bodies = {(g["service_id"], g["type_id"], g["basis"]): g["instances"] for g in ask(store, "service_commissioner_instances", window, ids=ids)}
+        for row in rows:
+            rel = row["relationship"]
+            if row["commissioner"]["id"] is None:
+                rel["bodies"] = bodies.get((row["service_id"], rel["inherited_from"], rel["basis"]), [])
     return rows
 
 
-def _commissioner_facts(store: GraphStore, window: Window, ids: list[str], fold: bool) -> list[dict[str, Any]]:
-    """service_commissioners rows; folded, the rows bodies inherit from their
-    type come as one row per type with the bodies' ids (`bodies`): a service
-    a type commissions has a row per body, each a copy of the type's fact and
-    evidence (23,689 rows for a synthetic service at 100,000 organisations),
-    and reading those was most of the answer's time."""
-    rows = ask(store, "service_commissioners", window, ids=ids, fold=fold)
-    if fold:
-        for group in ask(store, "service_commissioner_instances", window, ids=ids):
-            relationship = {"rule": INHERITS, "inherited_from": group["type_id"], "basis": group["basis"], "bodies": group["instances"]}
-            rows.append({"service_id": group["service_id"], "commissioner": {"id": None}, "relationship": relationship})
-    return rows
-
-
-def _commissioner_rows(rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool) -> Commissioners:
+def _commissioner_rows(
+    rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool, instance_ids: bool = True
+) -> Commissioners:
     """The service hierarchy rule over the rows of service_commissioners."""
     by_service: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -152,7 +178,7 @@ def _commissioner_rows(rows: list[dict[str, Any]], service_id: str, parts: list[
             for r in by_service.get(part["id"], [])
         )
     if grouped:
-        out.rows = group_instances(out.rows)
+        out.rows = group_instances(out.rows, instance_ids)
     return out
 
 

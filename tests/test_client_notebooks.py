@@ -55,6 +55,8 @@ def test_commissioners_as_records_and_frames(kg: Client) -> None:
     assert any(r["commissioner"]["id"] == "type:local-authority" for r in records)
     frame = kg.commissioners("service:sexual-health", as_of="2020-01-01", as_frame=True)
     assert "commissioner.id" in frame.columns and len(frame) == len(records)
+    ccgs = next(r for r in kg.commissioners("service:urgent-and-emergency-care", as_of="2015-01-01", instances=True, expand=True) if r["commissioner"]["id"] == "type:ccg")
+    assert len(ccgs["instances"]) == ccgs["instance_count"] > 200 and "evidence" in ccgs["commissioner"]
 
 
 def test_errors_carry_the_api_message(kg: Client) -> None:

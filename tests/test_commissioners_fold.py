@@ -1,7 +1,9 @@
 """Folding inherited commissioning into the type's row, on a graph small
-enough to see every row: the bodies are read as id lists (one row a type),
-and a body whose type's row is not in the answer (here: the type itself no
-longer holds) is shown on its own, with its full record."""
+enough to see every row: the bodies are counted by type (their ids listed
+with expand=instances), and a body whose type's row is not in the answer
+(here: the type itself no longer holds) is shown on its own, with its full
+record. And the nearest ancestor with a commissioner answers for a service
+with none, when the ancestors' facts are read together."""
 
 from __future__ import annotations
 
@@ -44,9 +46,13 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     store.close()
 
 
-def test_bodies_fold_into_their_types_row(client: TestClient) -> None:
+def test_bodies_fold_into_their_types_row_counted_and_listed_when_asked(client: TestClient) -> None:
     items = client.get("/services/service:care/commissioners?as_of=2005-01-01").json()["items"]
-    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in items] == [("type:board", ["org:alpha", "org:beta"], 2)]
+    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in items] == [("type:board", None, 2)]
+    expanded = client.get("/services/service:care/commissioners?as_of=2005-01-01&expand=instances").json()["items"]
+    assert [(i["commissioner"]["id"], i["instances"], i["instance_count"]) for i in expanded] == [("type:board", ["org:alpha", "org:beta"], 2)]
+    both = client.get("/services/service:care/commissioners?as_of=2005-01-01&expand=instances,commissioner").json()["items"]
+    assert both[0]["instances"] == ["org:alpha", "org:beta"] and both[0]["commissioner"]["valid_to"] == "2010-01-01"
 
 
 def test_bodies_without_their_types_row_stand_alone_in_full(client: TestClient) -> None:
@@ -55,8 +61,47 @@ def test_bodies_without_their_types_row_stand_alone_in_full(client: TestClient) 
         ("org:alpha", "drv:alpha", "instance-inherits-type", "type:board"),
         ("org:beta", "drv:beta", "instance-inherits-type", "type:board"),
     ]
+    assert all(i["instances"] is None and i["instance_count"] is None for i in items)
     # The same rows as asking for one row per body.
     listed = client.get("/services/service:care/commissioners?as_of=2015-01-01&instances=list").json()["items"]
     assert [{k: v for k, v in i.items() if k not in ("instances", "instance_count")} for i in items] == [
         {k: v for k, v in i.items() if k not in ("instances", "instance_count")} for i in listed
     ]
+
+
+def _family() -> GraphData:
+    """A leaf with no commissioner of its own under a parent and a grandparent
+    that both have one."""
+    node = lambda i: NodeRow(i, ("Entity", "Service" if i.startswith("service:") else "Organisation"), {"id": i, "name": i.split(":")[1].title()})  # noqa: E731
+    fact = lambda i, a, b, **p: RelRow(i, "COMMISSIONS", a, b, {"id": i, "basis": "statutory", **p})  # noqa: E731
+    part = lambda a, b: RelRow(f"rel:{a}-{b}", "PART_OF", a, b, {"id": f"rel:{a}-{b}"})  # noqa: E731
+    return GraphData(
+        nodes=[node(i) for i in ("service:root", "service:mid", "service:leaf", "org:top", "org:middle")],
+        relationships=[
+            part("service:leaf", "service:mid"),
+            part("service:mid", "service:root"),
+            fact("rel:top", "org:top", "service:root"),
+            fact("rel:middle", "org:middle", "service:mid", valid_from="2010-01-01"),
+            fact("rel:leaf-later", "org:top", "service:leaf", valid_from="2020-01-01"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "answer"),
+    [
+        ("2005-01-01", [("org:top", "service:root")]),  # the parent has none yet: the grandparent answers
+        ("2015-01-01", [("org:middle", "service:mid")]),  # the nearest ancestor that has one answers, not every one
+        ("2021-01-01", [("org:top", None)]),  # the leaf's own fact: no ancestor answers
+    ],
+)
+def test_the_nearest_commissioned_ancestor_answers(tmp_path: Path, day: str, answer: list[tuple[str, str | None]]) -> None:
+    store = FalkorDBStore(tmp_path / "data")
+    store.replace_graph(_family(), version="test:family")
+    try:
+        with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=0), store=store)) as c:
+            for mode in ("group", "list"):
+                items = c.get(f"/services/service:leaf/commissioners?as_of={day}&instances={mode}").json()["items"]
+                assert [(i["commissioner"]["id"], (i["from_parent"] or {}).get("id")) for i in items] == answer
+    finally:
+        store.close()

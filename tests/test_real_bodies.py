@@ -39,9 +39,9 @@ def test_every_icb_commissions_dental_services_in_2024(api):
     assert icb_ids <= commissioning
     basis = {i["basis"] for i in items if i["commissioner"]["id"] in icb_ids}
     assert basis == {"delegated"}
-    grouped = api.get("/services/service:dental-services/commissioners", params=params).json()["items"]
+    grouped = api.get("/services/service:dental-services/commissioners", params={**params, "expand": "instances"}).json()["items"]
     icb_row = next(i for i in grouped if i["commissioner"]["id"] == "type:icb")
-    assert set(icb_row["instances"]) == icb_ids and icb_row["basis"] == "delegated"
+    assert set(icb_row["instances"]) == icb_ids and icb_row["instance_count"] == len(icb_ids) and icb_row["basis"] == "delegated"
 
 
 def test_a_may_delegation_reaches_no_particular_icb(api):

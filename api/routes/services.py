@@ -10,7 +10,7 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, require_entity
+from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, comma_list, require_entity
 from nhskg.core.timescope import BEGINNING, END
 from nhskg.queries.answers import service_commissioners, service_timeline
 from nhskg.graph import GraphStore
@@ -19,16 +19,29 @@ from nhskg.core.errors import NotFound
 router = APIRouter(tags=["services"])
 
 
+EXPAND_COMMISSIONERS = r"^\s*(commissioner|instances)\s*(,\s*(commissioner|instances)\s*)*$"
+
+
 @router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=errors({404: "no service with that id"}))
 def commissioners(
     id: Annotated[str, Path(description="service id, e.g. service:sexual-health", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
     include_parts: Annotated[bool, Query(description="also list commissioners of the service's PART_OF descendants, flagged with `via`")] = True,
-    expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: the commissioner's full record (every property and its evidence) instead of a brief")] = None,
+    expand: Annotated[
+        str | None,
+        Query(
+            pattern=EXPAND_COMMISSIONERS,
+            description="a comma list of: commissioner (the commissioner's full record, every property and its evidence, instead of a brief); "
+            "instances (on a type's row, the ids of the bodies that hold its fact, `instances`, besides their count)",
+        ),
+    ] = None,
     instances: Annotated[
         Literal["group", "list"],
-        Query(description="group (default): the facts real bodies inherit from their type are folded into the type's row (`instances`, `instance_count`); list: one row per body"),
+        Query(
+            description="group (default): the facts real bodies inherit from their type are folded into the type's row (`instance_count`; "
+            "their ids in `instances` with expand=instances); list: one row per body, each with its own fact and evidence"
+        ),
     ] = "group",
 ):
     """Who commissions the service on the date (or in the period), and on what basis (statutory, delegated, ...).
@@ -37,7 +50,10 @@ def commissioners(
     from a commissioner that holds (in_force unless `status` asks for more).
     Type-level facts reach real bodies (items with `derived: true`,
     `inherited_from` the type; only statements about *all* bodies of a type);
-    delegated commissioning carries its `delegation_id`.
+    delegated commissioning carries its `delegation_id`. By default a type's
+    row counts the bodies that hold its fact (`instance_count`) and the
+    bodies are not repeated: `expand=instances` lists their ids, and
+    `instances=list` gives each its own row (fact, evidence, relationship id).
 
     The hierarchy works both ways. Upwards: when nothing more specific covers
     the service in the window (no commissioning of it, no delegation naming
@@ -46,14 +62,17 @@ def commissioners(
     Downwards: with include_parts (default) the commissioners of its parts are
     listed too, with `via` naming the part.
     """
-    row = require_service(store, id)
-    answer = service_commissioners(store, id, window, include_parts, grouped=instances == "group")
+    expanded = set(comma_list(expand))
+    answer = service_commissioners(store, id, window, include_parts, grouped=instances == "group", instance_ids="instances" in expanded)
+    if answer.service is None:
+        require_service(store, id)  # says why: no such entity, or not a service
+        raise NotFound(f"no service with id {id!r}")
     items = []
     for r in answer.rows:
         rel = r.relationship
         items.append(
             {
-                "commissioner": ser.node(r.commissioner) if expand else ser.brief(r.commissioner),
+                "commissioner": ser.node(r.commissioner) if "commissioner" in expanded else ser.brief(r.commissioner),
                 "basis": rel.get("basis"),
                 "valid_from": rel.get("valid_from"),
                 "valid_to": rel.get("valid_to"),
@@ -68,10 +87,10 @@ def commissioners(
                 "delegation_id": rel.get("delegation_id"),
                 "delegated_by": rel.get("delegated_by"),
                 "instances": r.instances,
-                "instance_count": None if r.instances is None else len(r.instances),
+                "instance_count": r.instance_count,
             }
         )
-    return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "as_of": window.as_of, "window": window.describe(), "items": items}
+    return {"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items}
 
 
 def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
@@ -113,7 +132,7 @@ def timeline(
                 "delegation_id": rel.get("delegation_id"),
                 "evidence": ser.evidence(rel),
                 "instances": r.instances,
-                "instance_count": None if r.instances is None else len(r.instances),
+                "instance_count": r.instance_count,
             }
         )
     return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "window": window.describe(), "items": items}
