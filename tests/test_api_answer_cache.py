@@ -112,3 +112,21 @@ def test_cache_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NHSKG_ANSWER_CACHE_MB", "lots")
     with pytest.raises(UserError, match="NHSKG_ANSWER_CACHE_MB must be a whole number"):
         Settings.from_env()
+
+
+def test_an_answer_that_reads_nothing_from_the_graph_still_has_its_etag(tmp_path: Path) -> None:
+    """With the cache off the build is read with the route's first question;
+    the list of catalogue queries asks none, and is tagged all the same."""
+    store = FalkorDBStore(tmp_path / "data")
+    try:
+        store.replace_graph(_graph("Before"), version="test:1")
+        tags = []
+        for cache_mb in (0, 64):
+            with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:
+                tags.append(client.get("/queries").headers.get("etag"))
+        store.replace_graph(_graph("After"), version="test:2")
+        with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=0), store=store)) as client:
+            tags.append(client.get("/queries").headers.get("etag"))
+    finally:
+        store.close()
+    assert tags[0] and tags[0] == tags[1] and tags[2] and tags[2] != tags[0]
