@@ -17,10 +17,12 @@ query), so:
   304s stay). Entries of an older build are never hit again and age out.
 
 The build is read before the route asks its questions, so an answer is never
-labelled with a build older than the graph it came from. With the cache off
+labelled with a build newer than the graph it came from. With the cache off
 and no If-None-Match there is nothing to decide before the route runs, so
-the route's get_store reads it in the thread the route runs in anyway
-(nhskg.api.deps): a round trip (~0.3 ms), not also a thread hand-off.
+the build is read with the route's first question, in the same round trip
+(nhskg.api.deps.BuildStampedReads): neither a round trip nor a thread
+hand-off of its own (an answer that read nothing from the graph, such as
+the list of catalogue queries, reads it when it is sent).
 
 The throughput benchmark turns the cache off, so its figures are query
 work, not replays (benchmarks/throughput.py).
@@ -71,15 +73,12 @@ class AnswerCache:
         url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
         asked = dict(scope.get("headers") or []).get(b"if-none-match")
         if asked is None and not self.max_bytes:
-            # Nothing to decide before the route runs: the route's own thread
-            # reads the build (nhskg.api.deps.get_store), before its questions.
+            # Nothing to decide before the route runs: the route's first read
+            # reads the build too (nhskg.api.deps.BuildStampedReads).
             scope[BUILD_SCOPE_KEY] = None
             await self._answer_and_keep(scope, receive, send, day, url, None)
             return
-        try:
-            build = await anyio.to_thread.run_sync(self.read_build)
-        except (UserError, OSError):  # EngineUnavailable is a UserError
-            build = None  # the engine is down: the route answers (503) without an ETag
+        build = await self._live_build()
         if not build:
             await self.app(scope, receive, send)
             return
@@ -95,9 +94,15 @@ class AnswerCache:
             return
         await self._answer_and_keep(scope, receive, send, day, url, build)
 
+    async def _live_build(self) -> str | None:
+        try:
+            return await anyio.to_thread.run_sync(self.read_build)
+        except (UserError, OSError):  # EngineUnavailable is a UserError
+            return None  # the engine is down: the route answers (503) without an ETag
+
     async def _answer_and_keep(self, scope: Scope, receive: Receive, send: Send, day: str, url: str, build: str | None) -> None:
         """Run the route; tag a 200 with the ETag of `build` (or, when None,
-        of the build the route's get_store read) and keep it when the cache is on."""
+        of the build the route's first read read) and keep it when the cache is on."""
         status = 0
         kept: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
@@ -107,6 +112,10 @@ class AnswerCache:
             nonlocal status, kept, keep, build
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if status == 200 and build is None and scope.get(BUILD_SCOPE_KEY, "") is None:
+                    # The route read nothing from the graph (its first read
+                    # would have read the build too): the live build labels it.
+                    build = await self._live_build()
                 build = build or scope.get(BUILD_SCOPE_KEY)
                 if status == 200 and build:
                     message["headers"] = [*message.get("headers", []), (b"etag", _etag(build, day, url).encode()), (b"cache-control", b"no-cache")]

@@ -4,10 +4,14 @@ engine is down (then /health says 503 and why, and the next request retries)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from nhskg.graph import GraphStore, open_store
+from nhskg.graph.store import BUILD_READ, GraphData, Progress, Statement, build_from_rows
 from nhskg.core.errors import EngineUnavailable, UserError
 from nhskg.core.settings import Settings
 
@@ -40,6 +44,11 @@ class StoreHolder:
                     raise EngineUnavailable(f"the graph engine cannot be opened: {exc}") from None
             return self._store
 
+    def opened(self) -> GraphStore | None:
+        """The store if it is open already (no lock, no I/O: the fast path of
+        every request)."""
+        return self._store
+
     def build_id(self) -> str | None:
         """The live graph's build id (read now, never remembered: an ingest
         may have replaced the graph since the last request)."""
@@ -53,20 +62,59 @@ class StoreHolder:
                 self._store = None
 
 
-# Set in the request scope by nhskg.api.answer_cache when the answer needs the
-# live build for its ETag; get_store fills it in, in the thread it runs in anyway.
+# Set to None in the request scope by nhskg.api.answer_cache when the answer
+# needs the live build for its ETag; the request's first read fills it in
+# (the build id, or "" when the graph records none).
 BUILD_SCOPE_KEY = "nhskg.build"
 
 
-def get_store(request: Request) -> GraphStore:
+class BuildStampedReads(GraphStore):
+    """The store as one request sees it when its ETag needs the live build:
+    the request's first read also reads the build, in the same round trip
+    (GraphStore.run_reads) and before the route's own questions. So the
+    label is never a build newer than the graph the answer came from (a
+    swap in between gives an ETag no later request matches, never a 304 for
+    an old answer), and it costs neither a round trip nor a thread hand-off
+    of its own. A request only reads: the write methods refuse."""
+
+    def __init__(self, store: GraphStore, scope: dict[str, Any]) -> None:
+        self._store = store
+        self._scope = scope
+        self.engine = store.engine
+
+    def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return self.run_reads([(cypher, params)])[0]
+
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        if self._scope.get(BUILD_SCOPE_KEY, "") is not None:
+            return self._store.run_reads(reads)
+        build_rows, *rows = self._store.run_reads([BUILD_READ, *reads])
+        build = build_from_rows(build_rows)
+        self._scope[BUILD_SCOPE_KEY] = build.build_id if build else ""
+        return rows
+
+    def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
+        raise TypeError("a request reads the graph; it never writes")
+
+    def apply_schema(self) -> None:
+        raise TypeError("a request reads the graph; it never writes")
+
+    def replace_graph(self, data: GraphData, progress: Progress | None = None, version: str | None = None) -> None:
+        raise TypeError("a request reads the graph; it never writes")
+
+    def describe(self) -> str:
+        return self._store.describe()
+
+    def close(self) -> None:
+        """Nothing: the store outlives the request (StoreHolder closes it)."""
+
+
+async def get_store(request: Request) -> GraphStore:
+    """async, doing no I/O once the store is open: a `def` dependency costs
+    each request a thread hand-off of its own (FastAPI runs it apart from the
+    route), which under load was a fifth of a small answer's time."""
     holder: StoreHolder = request.app.state.holder
-    store = holder.get()
+    store = holder.opened() or await run_in_threadpool(holder.get)
     if request.scope.get(BUILD_SCOPE_KEY, "") is None:
-        # Read before the route asks anything: an answer is never labelled
-        # with a build older than the graph it was read from.
-        try:
-            build_id = holder.build_id()
-        except UserError:  # EngineUnavailable is one: the route will answer 503 itself
-            build_id = None
-        request.scope[BUILD_SCOPE_KEY] = build_id or ""
+        return BuildStampedReads(store, request.scope)
     return store

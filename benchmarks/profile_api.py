@@ -11,8 +11,9 @@ JSON (cProfile only profiles the thread it runs in; under TestClient the
 routes run in other threads and the profile is empty).
 
 Prints, per family: requests, mean ms per request, reads per request (the
-catalogue queries and the ETag's read of the live build) and the share of the time spent waiting on the engine
-(`store.run_read`, which includes the client's reply parsing); then the
+catalogue queries and the ETag's read of the live build), the round trips
+they took and the share of the time spent waiting on the engine
+(`store.run_reads`, which includes the client's reply parsing); then the
 cProfile listing (cumulative and own time) of all families together.
 """
 
@@ -48,39 +49,43 @@ async def _inline(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 class _EngineClock:
-    """Counts catalogue reads and the time spent in them."""
+    """Counts catalogue reads, the round trips they took and the time spent
+    in them (GraphStore.run_reads: every read goes through it, one round
+    trip a call on FalkorDB)."""
 
     def __init__(self, store: GraphStore) -> None:
         self.calls = 0
+        self.trips = 0
         self.seconds = 0.0
-        original = store.run_read
+        original = store.run_reads
 
-        def timed(cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+        def timed(reads: Any) -> list[list[dict[str, Any]]]:
             started = time.perf_counter()
             try:
-                return original(cypher, params)
+                return original(reads)
             finally:
-                self.calls += 1
+                self.calls += len(reads)
+                self.trips += 1
                 self.seconds += time.perf_counter() - started
 
-        store.run_read = timed  # type: ignore[method-assign]
+        store.run_reads = timed  # type: ignore[method-assign]
 
 
-async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cProfile.Profile) -> dict[str, list[tuple[float, int, float]]]:
-    per_family: dict[str, list[tuple[float, int, float]]] = defaultdict(list)
+async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cProfile.Profile) -> dict[str, list[tuple[float, int, int, float]]]:
+    per_family: dict[str, list[tuple[float, int, int, float]]] = defaultdict(list)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://profile") as client:
         for url in todo[:50]:
             await client.get(url)  # warm-up: imports, the catalogue, the OpenAPI models
         for url in todo:
-            calls, engine = clock.calls, clock.seconds
+            calls, trips, engine = clock.calls, clock.trips, clock.seconds
             profiler.enable()
             started = time.perf_counter()
             status = (await client.get(url)).status_code
             elapsed = time.perf_counter() - started
             profiler.disable()
             assert status < 500, (url, status)
-            per_family[family_of(url)].append((elapsed, clock.calls - calls, clock.seconds - engine))
+            per_family[family_of(url)].append((elapsed, clock.calls - calls, clock.trips - trips, clock.seconds - engine))
     return per_family
 
 
@@ -104,11 +109,11 @@ def main() -> int:
         clock = _EngineClock(store)
         profiler = cProfile.Profile()
         per_family = asyncio.run(_send_all(create_app(settings, store=store), todo, clock, profiler))
-    lines = [f"{'family':16s} {'n':>5s} {'mean ms':>8s} {'queries':>8s} {'engine %':>9s}"]
+    lines = [f"{'family':16s} {'n':>5s} {'mean ms':>8s} {'queries':>8s} {'trips':>6s} {'engine %':>9s}"]
     for name, samples in sorted(per_family.items()):
         total = sum(s[0] for s in samples)
         lines.append(
-            f"{name:16s} {len(samples):5d} {total / len(samples) * 1000:8.1f} {sum(s[1] for s in samples) / len(samples):8.1f} {100 * sum(s[2] for s in samples) / total:8.0f}%"
+            f"{name:16s} {len(samples):5d} {total / len(samples) * 1000:8.1f} {sum(s[1] for s in samples) / len(samples):8.1f} {sum(s[2] for s in samples) / len(samples):6.1f} {100 * sum(s[3] for s in samples) / total:8.0f}%"
         )
     summary = "\n".join(lines)
     text = io.StringIO()

@@ -31,7 +31,7 @@ import contextlib
 import fcntl
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -98,6 +98,21 @@ def _plain_falkor(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain_falkor(v) for v in value]
     return value
+
+
+def _rows(reply: Any, graph: Any) -> list[dict[str, Any]]:
+    """One query's reply (or the error the engine answered it with) -> rows.
+    A graph not ingested yet is an error from the engine, read as empty."""
+    try:
+        if isinstance(reply, redis.ResponseError):
+            raise reply
+        return falkordb_reply.rows(reply, graph, _plain_falkor)
+    except redis.ResponseError as exc:
+        if _EMPTY_KEY in str(exc):
+            return []
+        if "timed out" in str(exc).lower():  # the engine's cap, like Neo4j's transaction timeout: a 503
+            raise EngineUnavailable(f"FalkorDB did not finish the query within {QUERY_TIMEOUT_MS // 1000}s: {exc}") from None
+        raise QueryError(f"FalkorDB rejected the query: {exc}") from None
 
 
 def _literal(value: Any, out: list[str]) -> None:
@@ -256,29 +271,36 @@ class FalkorDBStore(GraphStore):
     # -- reads -------------------------------------------------------------------
 
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        _check_params(params)
+        return self.run_reads([(cypher, params)])[0]
 
-        def run() -> list[dict[str, Any]]:
-            # No EXISTS first: that was a second round trip on every read (6% of
-            # the API's time under load). A graph not ingested yet is an error
-            # from the engine, read here as an empty graph.
-            # The reply is read in one pass (nhskg.graph.falkordb_reply), not
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        """One round trip for all of `reads` (a pipeline, not a transaction:
+        the engine answers them in order, each as its own read). Answering a
+        request in one round trip instead of three saved a third of its
+        client and engine time (socket waits, redis-py's per-command work)."""
+        for _, params in reads:
+            _check_params(params)
+        # No EXISTS first: that was a second round trip on every read (6% of
+        # the API's time under load); see _rows.
+        commands = [("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact") for cypher, params in reads]
+
+        def run() -> list[list[dict[str, Any]]]:
+            if len(commands) == 1:
+                try:
+                    replies = [self.conn.execute_command(*commands[0])]
+                except redis.ResponseError as exc:
+                    replies = [exc]
+            else:
+                with self.conn.pipeline(transaction=False) as pipe:
+                    for command in commands:
+                        pipe.execute_command(*command)
+                    replies = pipe.execute(raise_on_error=False)
+            # Each reply is read in one pass (nhskg.graph.falkordb_reply), not
             # through the client's result objects: a third of a large answer's time.
             graph = self.db.select_graph(self.graph_name)
-            try:
-                reply = graph.execute_command("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact")
-                return falkordb_reply.rows(reply, graph, _plain_falkor)
-            except redis.ResponseError as exc:
-                if _EMPTY_KEY in str(exc):
-                    return []
-                raise
+            return [_rows(reply, graph) for reply in replies]
 
-        try:
-            return self._call(run)
-        except redis.ResponseError as exc:
-            if "timed out" in str(exc).lower():  # the engine's cap, like Neo4j's transaction timeout: a 503
-                raise EngineUnavailable(f"FalkorDB did not finish the query within {QUERY_TIMEOUT_MS // 1000}s: {exc}") from None
-            raise QueryError(f"FalkorDB rejected the query: {exc}") from None
+        return self._call(run)
 
     # -- writes --------------------------------------------------------------------
 

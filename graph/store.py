@@ -152,6 +152,19 @@ class BuildInfo:
     built_at: str
 
 
+# The read behind GraphStore.build_info, for a caller that sends it in one
+# round trip with its own reads (GraphStore.run_reads).
+BUILD_READ: tuple[str, dict[str, Any]] = (_BUILD_INFO, {})
+
+
+def build_from_rows(rows: list[dict[str, Any]]) -> BuildInfo | None:
+    """BUILD_READ's rows -> the build, or None (empty or unversioned graph)."""
+    if not rows or not rows[0].get("build_id"):
+        return None
+    r = rows[0]
+    return BuildInfo(r.get("source_version"), str(r["build_id"]), str(r.get("built_at") or ""))
+
+
 def build_statement(build: BuildInfo) -> Statement:
     """The statement that records `build` in the graph being written."""
     props = {"source_version": build.source_version, "build_id": build.build_id, "built_at": build.built_at}
@@ -180,6 +193,13 @@ class GraphStore(abc.ABC):
     @abc.abstractmethod
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         """Run Cypher read-only at the engine level: a write in it fails."""
+
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        """Several reads, run in order, their rows in the same order. An engine
+        that can pipeline sends them in one round trip (FalkorDB); otherwise
+        they are asked one by one. Each is its own read, as with run_read: a
+        graph replaced in between is seen by the reads after it."""
+        return [self.run_read(cypher, params) for cypher, params in reads]
 
     # -- writes --------------------------------------------------------------
 
@@ -218,11 +238,7 @@ class GraphStore(abc.ABC):
 
     def build_info(self) -> BuildInfo | None:
         """What the live graph was built from, or None (empty or unversioned)."""
-        rows = self.run_read(_BUILD_INFO, {})
-        if not rows or not rows[0].get("build_id"):
-            return None
-        r = rows[0]
-        return BuildInfo(r.get("source_version"), str(r["build_id"]), str(r.get("built_at") or ""))
+        return build_from_rows(self.run_read(*BUILD_READ))
 
     @abc.abstractmethod
     def describe(self) -> str:

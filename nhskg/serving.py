@@ -41,7 +41,14 @@ GRACEFUL_SHUTDOWN_S = 10
 
 
 def server_config(app: Any, host: str, port: int, log_level: str) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
+    return uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=access_log(log_level), timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S)
+
+
+def access_log(log_level: str) -> bool:
+    """uvicorn's access log only at info or debug: it logs at info, and with
+    the log on, every response formats its line's arguments (the client
+    address, the quoted path) even when the level then drops it."""
+    return log_level in ("info", "debug", "trace")
 
 
 class GracefulServer(uvicorn.Server):
@@ -236,7 +243,7 @@ def run_workers(data_dir: str, host: str, port: int, log_level: str, workers: in
     os.environ[_GATE_ENV] = str(gate)
     config = uvicorn.Config(
         "nhskg.serving:worker_app", factory=True, host=host, port=port, log_level=log_level,
-        workers=workers, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        access_log=access_log(log_level), workers=workers, timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
     )
     _quiet_supervisor(True)
     try:

@@ -14,7 +14,7 @@ from nhskg.api.app import create_app
 from nhskg.core.errors import UserError
 from nhskg.core.settings import Settings
 from nhskg.graph.falkordb_engine import FalkorDBStore
-from nhskg.graph.store import GraphData, NodeRow
+from nhskg.graph.store import BUILD_READ, GraphData, NodeRow
 
 URL = "/services/service:urgent-and-emergency-care/commissioners?as_of=2016-06-01"
 
@@ -80,25 +80,30 @@ def test_kept_answers_are_served_without_asking_the_graph_and_can_be_turned_off(
     asked of the graph again, and ETags and 304s stay."""
     store = FalkorDBStore(tmp_path / "data")
     reads: list[str] = []
-    run_read = store.run_read
+    round_trips: list[list[str]] = []
+    run_reads = store.run_reads
 
-    def counted(cypher: str, params: dict) -> list[dict]:
-        reads.append(cypher)
-        return run_read(cypher, params)
+    def counted(queries: list[tuple[str, dict]]) -> list[list[dict]]:
+        round_trips.append([cypher for cypher, _ in queries])
+        reads.extend(round_trips[-1])
+        return run_reads(queries)
 
-    store.run_read = counted  # type: ignore[method-assign]  # the real engine, counted
+    store.run_reads = counted  # type: ignore[method-assign]  # the real engine, counted (run_read goes through it)
     try:
         store.replace_graph(_graph("Before"), version="test:1")
         with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:
             first = client.get("/entities/org:test-body")
             reads.clear()
+            round_trips.clear()
             again = client.get("/entities/org:test-body")
-            asked_again = len(reads)
+            asked_again, trips = len(reads), list(round_trips)
             assert client.get("/entities/org:test-body", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     finally:
         store.close()
     assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
-    assert asked_again == (1 if cache_mb else 3)  # the build; or the build, entity_get, entity_neighbour_counts
+    assert asked_again == (1 if cache_mb else 4)  # the build; or the build, entity_get, entity_neighbour_counts, entity_sources
+    # With the cache off the build is read with the route's questions, first, in one round trip.
+    assert trips[0][0] == BUILD_READ[0] and len(trips) == 1
 
 
 def test_cache_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -107,3 +112,21 @@ def test_cache_size_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NHSKG_ANSWER_CACHE_MB", "lots")
     with pytest.raises(UserError, match="NHSKG_ANSWER_CACHE_MB must be a whole number"):
         Settings.from_env()
+
+
+def test_an_answer_that_reads_nothing_from_the_graph_still_has_its_etag(tmp_path: Path) -> None:
+    """With the cache off the build is read with the route's first question;
+    the list of catalogue queries asks none, and is tagged all the same."""
+    store = FalkorDBStore(tmp_path / "data")
+    try:
+        store.replace_graph(_graph("Before"), version="test:1")
+        tags = []
+        for cache_mb in (0, 64):
+            with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:
+                tags.append(client.get("/queries").headers.get("etag"))
+        store.replace_graph(_graph("After"), version="test:2")
+        with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=0), store=store)) as client:
+            tags.append(client.get("/queries").headers.get("etag"))
+    finally:
+        store.close()
+    assert tags[0] and tags[0] == tags[1] and tags[2] and tags[2] != tags[0]

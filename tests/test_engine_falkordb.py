@@ -195,3 +195,35 @@ def test_a_rejected_query_retried_after_a_restart_stays_a_response_error(fresh_s
     with pytest.raises(redis.ResponseError, match="read-only|RO_QUERY"):
         fresh_store._call(lambda: graph.ro_query("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n"))
     assert "org:smuggled" not in ids(fresh_store)
+
+
+READ_ONE = ("MATCH (n:Entity {id: $id}) RETURN n.id AS id, n.name AS name", {"id": "org:a-one"})
+READ_ALL = ("MATCH (n:Entity) RETURN n.id AS id ORDER BY id", {})
+
+
+def test_reads_in_one_round_trip_answer_as_one_by_one(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    reads = [READ_ONE, READ_ALL, ("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:nowhere"}), READ_ONE]
+    assert fresh_store.run_reads(reads) == [fresh_store.run_read(c, p) for c, p in reads]
+    assert fresh_store.run_reads(reads)[1] == [{"id": "org:a-one"}, {"id": "org:a-two"}]
+    assert fresh_store.run_reads([]) == []
+
+
+def test_reads_in_one_round_trip_keep_each_reads_errors(fresh_store: FalkorDBStore) -> None:
+    # Before any ingest every read is of an empty graph, not an error.
+    assert fresh_store.run_reads([READ_ONE, READ_ALL]) == [[], []]
+    fresh_store.replace_graph(small_graph())
+    # A write among them is refused as on its own (a query error, a 400 at
+    # the API), and writes nothing.
+    with pytest.raises(QueryError, match="read-only|RO_QUERY"):
+        fresh_store.run_reads([READ_ONE, ("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n.id AS id", {}), READ_ALL])
+    with pytest.raises(UserError, match="parameter id contains a NUL character"):
+        fresh_store.run_reads([READ_ALL, ("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:a\x00"})])
+    assert "org:smuggled" not in ids(fresh_store)
+
+
+def test_reads_in_one_round_trip_recover_a_killed_server(fresh_store: FalkorDBStore) -> None:
+    fresh_store.replace_graph(small_graph())
+    os.kill(fresh_store.server.pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert fresh_store.run_reads([READ_ONE, READ_ALL])[1] == [{"id": "org:a-one"}, {"id": "org:a-two"}]

@@ -15,7 +15,7 @@ from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import ALL_STATUSES, Window, WindowError
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.queries.answers import ask, closest_entities
+from nhskg.queries.answers import Question, ask, ask_all, closest_entities, question
 
 DATE_SCHEMA = {"format": "date"}
 STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
@@ -86,17 +86,30 @@ class UnknownEntity(NotFound):
         self.suggestions = suggestions
 
 
-def require_entity(store: GraphStore, node_id: str, param: str = "id") -> dict[str, Any]:
-    """The entity_get row ({properties, labels}), or a 404 naming the id (and
-    the parameter it came in) with `suggestions`: the closest entities."""
+def entity_question(node_id: str, param: str = "id") -> Question:
+    """entity_get for `node_id`, to be asked with the route's own questions
+    in one round trip (ask_all), then checked by found_entity. An empty id
+    is a 422 naming the parameter, before anything is asked."""
     if not node_id.strip():
         raise UserError(f"{param}: give an entity id, e.g. org:nhs-england")
-    rows = run(store, "entity_get", id=node_id)
+    return question("entity_get", id=node_id)
+
+
+def found_entity(store: GraphStore, node_id: str, rows: list[dict[str, Any]], param: str = "id") -> dict[str, Any]:
+    """entity_get's rows -> the row ({properties, labels}), or a 404 naming
+    the id (and the parameter it came in) with `suggestions`: the closest entities."""
     if not rows:
         suggestions = closest_entities(store, node_id)
         hint = f"; did you mean {suggestions[0]['id']!r} ({suggestions[0]['name']})?" if suggestions else ""
         raise UnknownEntity(f"{param}: no entity with id {node_id!r}{hint}", suggestions)
     return rows[0]
+
+
+def require_entity(store: GraphStore, node_id: str, param: str = "id") -> dict[str, Any]:
+    """The entity_get row, or the 404 of found_entity; a route that asks more
+    asks entity_question with its own questions instead (one round trip)."""
+    (rows,) = ask_all(store, entity_question(node_id, param))
+    return found_entity(store, node_id, rows, param)
 
 
 def briefs(store: GraphStore, ids: set[str | None]) -> dict[str, dict[str, Any]]:

@@ -11,9 +11,9 @@ from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
-from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, require_entity, run
+from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, entity_question, found_entity, require_entity, run
 from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
-from nhskg.queries.answers import accountable_for, statute_for_step
+from nhskg.queries.answers import accountable_for, ask_all, question, statute_for_step
 from nhskg.queries.answers import search_entities as search_entities_answer
 from nhskg.graph import GraphStore
 
@@ -66,12 +66,12 @@ def search_entities(
 @router.get("/entities/{id}", response_model=m.EntityDetail, responses=errors())
 def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
     """One entity: its properties, aliases, evidence, the sources it cites and its neighbour counts by relationship type."""
-    row = require_entity(store, id)
+    found, counts, source_rows = ask_all(store, entity_question(id), question("entity_neighbour_counts", id=id), question("entity_sources", id=id))
+    row = found_entity(store, id, found)
     props: dict[str, Any] = row["properties"]
-    source_rows = run(store, "sources_by_ids", ids=list(props.get("source_ids") or [])) if props.get("source_ids") else []
     neighbours: dict[str, int] = {}
     by_direction: dict[str, dict[str, int]] = {"out": {}, "in": {}}
-    for r in run(store, "entity_neighbour_counts", id=id):
+    for r in counts:
         neighbours[r["type"]] = neighbours.get(r["type"], 0) + int(r["count"])
         by_direction[r["direction"]][r["type"]] = int(r["count"])
     return {
@@ -101,8 +101,8 @@ def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_store)
     a chain is valid on as_of; chains are capped at 8 steps. An entity that
     answers to no one (or does not exist on as_of) has `chains: []`.
     """
-    row = require_entity(store, id)
-    chains = run(store, "accountability_chains", window, id=id)
+    found, chains = ask_all(store, entity_question(id), question("accountability_chains", window, id=id))
+    row = found_entity(store, id, found)
     return {
         "entity": ser.node(row["properties"], row["labels"]),
         "as_of": window.as_of,
@@ -156,8 +156,8 @@ def delegations(
     `accountability_retained_by` defaults to the delegator when the record
     does not name anyone (`accountability_stated: false`).
     """
-    entity = require_entity(store, id)
-    rows = run(store, "delegations_out" if direction == "out" else "delegations_in", window, id=id)
+    found, rows = ask_all(store, entity_question(id), question("delegations_out" if direction == "out" else "delegations_in", window, id=id))
+    entity = found_entity(store, id, found)
     names = briefs(store, set().union(*(delegation_ids(r["delegation"]) for r in rows)) if rows else set())
     return {
         "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),

@@ -10,8 +10,8 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import LandscapeWindow, briefs, require_entity, run
-from nhskg.queries.answers import accountable_for
+from nhskg.api.routes._common import LandscapeWindow, briefs, entity_question, found_entity
+from nhskg.queries.answers import accountable_for, ask_all, question
 from nhskg.graph import GraphStore
 from nhskg.core.errors import UserError
 
@@ -46,10 +46,14 @@ def delegation_paths(
     """
     if not (delegator or delegate or service):
         raise UserError("give at least one of delegator, delegate, service (from and to are the start and end of a period)")
-    for param, value in (("delegator", delegator), ("delegate", delegate), ("service", service)):
-        if value:
-            require_entity(store, value, param)
-    rows = run(store, "delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=m.DELEGATION_PATHS_MAX + 1)
+    given = [(param, value) for param, value in (("delegator", delegator), ("delegate", delegate), ("service", service)) if value]
+    *found, rows = ask_all(
+        store,
+        *(entity_question(value, param) for param, value in given),
+        question("delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=m.DELEGATION_PATHS_MAX + 1),
+    )
+    for (param, value), entity_rows in zip(given, found):
+        found_entity(store, value, entity_rows, param)
     truncated = len(rows) > m.DELEGATION_PATHS_MAX
     rows = rows[: m.DELEGATION_PATHS_MAX]
     ids: set[str | None] = set()
