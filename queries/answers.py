@@ -316,10 +316,11 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
         total = int(items[0]["total"])
     else:
         total = int(ask(store, "entity_search_count", window, **filters)[0]["total"]) if offset else 0
-    match = {0: "exact", 1: "alias_or_code", 2: "prefix", 3: "contains"}
+    match = dict(enumerate(RANKS))
     for item in items:
         item.pop("total")
-        item["match"] = match[int(item.pop("rank"))] if filters.get("q") else None
+        rank = int(item.pop("rank"))
+        item["match"] = match[rank] if filters.get("q") else None
     if total or not filters.get("q"):
         return Search(items, total)
     # Typo tolerance: rank the closest names, then keep those the other filters allow.
