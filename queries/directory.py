@@ -35,12 +35,12 @@ import threading
 from array import array
 from bisect import bisect_right
 from itertools import accumulate
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nhskg.core.errors import UserError
-from nhskg.core.timescope import Window, holds
+from nhskg.core.timescope import BEGINNING, END, Window, holds
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -110,71 +110,108 @@ class Directory:
                     self.codes.setdefault(code.upper(), []).append(slot)
         # Each entity's texts, lower-cased, in slot order: name, id, aliases.
         aliases_of = self.aliases
+        # Slot i is END_MARK + name + SEP + id (+ SEP + alias)...; one more
+        # END_MARK closes the blob. So "name starts with q" is END_MARK + q,
+        # and an id or alias equal to q is SEP + q + SEP or END_MARK.
         texts = [
-            f"{(name or '').lower()}{SEP}{node_id.lower()}{SEP + SEP.join(aliases_of[slot]).lower() if slot in aliases_of else ''}{END_MARK}"
+            f"{END_MARK}{(name or '').lower()}{SEP}{node_id.lower()}{SEP + SEP.join(aliases_of[slot]).lower() if slot in aliases_of else ''}"
             for slot, (name, node_id) in enumerate(zip(self.names, self.ids))
         ]
         self.starts = array("q", accumulate(map(len, texts), initial=0))
-        self.blob = "".join(texts)
+        self.blob = "".join(texts) + END_MARK
+        # Where each id starts in the blob (after END_MARK, the name and SEP).
+        self.id_at = array("q", (start + 2 + len((name or "").lower()) for start, name in zip(self.starts, self.names)))
+        # The spans at the edges: a window that holds these holds every span (below).
+        valid_froms = [span[0] or BEGINNING for span in self.spans]
+        valid_tos = [span[1] or END for span in self.spans]
+        self.edges = (
+            max(valid_froms, default=BEGINNING),
+            min(valid_tos, default=END),
+            frozenset(span[2] for span in self.spans),
+            any(span[3] for span in self.spans),
+        )
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def _texts(self, slot: int) -> list[str]:
         """[lower name, lower id, lower aliases...] of a slot."""
-        return self.blob[self.starts[slot] : self.starts[slot + 1] - 1].split(SEP)
+        return self.blob[self.starts[slot] + 1 : self.starts[slot + 1]].split(SEP)
 
     def matches(self, q: str) -> list[tuple[int, int]] | None:
         """(slot, rank) of every entity q matches, in answer order; None when
-        q cannot be matched in memory exactly (it holds a separator)."""
+        q cannot be matched in memory exactly (it holds a separator).
+
+        The ranks are entity_search's CASE, whose first true branch wins:
+        0 exact name or id, 1 exact alias or code, 2 name starts with q, 3 the
+        rest. One scan of the blob: a slot's first occurrence of q is at the
+        start of its name when the name starts with q."""
         ql, qu = q.lower(), q.upper()
         if not ql or SEP in ql or END_MARK in ql:
             return None
-        by_code = set(self.codes.get(qu, ()))
-        hits = set(by_code)
-        find, starts = self.blob.find, self.starts
+        blob, starts, id_at, aliases = self.blob, self.starts, self.id_at, self.aliases
+        find, size, ends = blob.find, len(ql), (SEP, END_MARK)
+        by_code = self.codes.get(qu, ())
+        rank: dict[int, int] = dict.fromkeys(by_code, 1)
+        hits: list[int] = []
         pos = find(ql)
         while pos != -1:
             slot = bisect_right(starts, pos) - 1
-            hits.add(slot)
+            hits.append(slot)
+            at = id_at[slot]
+            if blob.startswith(ql, at) and blob[at + size] in ends:  # the id is q
+                rank[slot] = 0
+            elif pos == starts[slot] + 1:  # the name starts with q, or is q
+                rank[slot] = 0 if blob[pos + size] == SEP else min(rank.get(slot, 3), 2)
+            if slot in aliases and rank.get(slot, 3) > 1 and ql in (a.lower() for a in aliases[slot]):
+                rank[slot] = 1
             pos = find(ql, starts[slot + 1])
+        if by_code and not set(by_code) <= set(hits):  # a code that q does not contain
+            hits = sorted({*hits, *by_code})
         buckets: tuple[list[tuple[int, int]], ...] = ([], [], [], [])
-        for slot in sorted(hits):
-            name, node_id, *aliases = self._texts(slot)
-            if name == ql or node_id == ql:
-                rank = 0
-            elif ql in aliases or slot in by_code:
-                rank = 1
-            elif name.startswith(ql):
-                rank = 2
-            else:
-                rank = 3
-            buckets[rank].append((slot, rank))
-        return [hit for bucket in buckets for hit in bucket]
+        get = rank.get
+        for slot in hits:
+            r = get(slot, 3)
+            buckets[r].append((slot, r))
+        return [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
 
-    def select(self, hits: Iterator[tuple[int, int]] | list[tuple[int, int]], window: Window, filters: Filters) -> list[tuple[int, int]] | None:
+    def select(self, hits: Iterable[tuple[int, int]], window: Window, filters: Filters) -> list[tuple[int, int]] | None:
         """The hits the filters and window keep, in order; None when a filter
-        cannot be applied in memory exactly (a blank code)."""
+        cannot be applied in memory exactly (a blank code). One pass per
+        filter given: a common word can match most of the graph."""
         if filters.code is not None and not filters.code.strip():
             return None
-        held: dict[tuple[Any, ...], bool] = {}
-        by_code = set(self.codes.get(filters.code.upper(), ())) if filters.code is not None else None
-        out = []
-        for slot, rank in hits:
-            if filters.label is not None and filters.label not in self.labels[slot]:
-                continue
-            if by_code is not None and slot not in by_code:
-                continue
-            span = self.spans[slot]
-            ok = held.get(span)
-            if ok is None:
-                ok = held[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
-            if not ok:
-                continue
-            if filters.linked is not None and self.ids[slot] not in filters.linked:
-                continue
-            out.append((slot, rank))
-        return out
+        kept = list(hits)
+        if filters.code is not None:
+            by_code = set(self.codes.get(filters.code.upper(), ()))
+            kept = [hit for hit in kept if hit[0] in by_code]
+        if filters.linked is not None:
+            ids, linked = self.ids, filters.linked
+            kept = [hit for hit in kept if ids[hit[0]] in linked]
+        if filters.label is not None:
+            labels, label = self.labels, filters.label
+            kept = [hit for hit in kept if label in labels[hit[0]]]
+        # The window rule, once per distinct (valid_from, valid_to, status, undated) met.
+        verdicts: dict[tuple[Any, ...], bool] = {}
+
+        def held(span: tuple[Any, ...]) -> bool:
+            verdict = verdicts.get(span)
+            if verdict is None:
+                verdict = verdicts[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
+            return verdict
+
+        if not self._holds_everywhere(window):
+            spans = self.spans
+            kept = [hit for hit in kept if held(spans[hit[0]])]
+        return kept
+
+    def _holds_everywhere(self, window: Window) -> bool:
+        """Whether every entity holds in the window (a search with no date):
+        the rule is a conjunction, later starts and earlier ends only fail it
+        sooner, so it holds for all when it holds for the latest start with
+        the earliest end, for each status present, undated if any is."""
+        latest_start, earliest_end, statuses, undated = self.edges
+        return all(holds({"valid_from": latest_start, "valid_to": earliest_end, "status": status, "undated": undated}, window) for status in statuses)
 
     def every(self) -> Iterator[tuple[int, int]]:
         """Every slot, in answer order (q absent: all rank 0)."""
