@@ -82,6 +82,7 @@ class AnswerCache:
         if not build:
             await self.app(scope, receive, send)
             return
+        scope[BUILD_SCOPE_KEY] = build  # a route that needs the build (search's directory) reads it from here
         etag = _etag(build, day, url)
         if asked is not None and etag_matches(asked.decode("latin-1"), etag):
             await _send(send, 304, [(b"etag", etag.encode()), (b"cache-control", b"no-cache")], b"")

@@ -109,6 +109,20 @@ class BuildStampedReads(GraphStore):
         """Nothing: the store outlives the request (StoreHolder closes it)."""
 
 
+def request_build(request: Request, store: GraphStore) -> str | None:
+    """The build id this request answers from: the one its ETag names when
+    that is read already (the answer cache's, or the request's first read);
+    else read now through the request's store, so that the ETag names the
+    same build and no second read is needed for it."""
+    known = request.scope.get(BUILD_SCOPE_KEY)
+    if known:
+        return known
+    if isinstance(store, BuildStampedReads):
+        store.run_reads([])  # the build alone, stamped for the ETag
+        return request.scope.get(BUILD_SCOPE_KEY) or None
+    return request.app.state.holder.build_id()
+
+
 async def get_store(request: Request) -> GraphStore:
     """async, doing no I/O once the store is open: a `def` dependency costs
     each request a thread hand-off of its own (FastAPI runs it apart from the

@@ -22,6 +22,7 @@ from typing import Any
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.directory import RANKS, Directory, Filters
 
 
 def ask(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
@@ -326,13 +327,14 @@ class _Matcher:
         return best
 
 
-def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = SIMILAR_CUTOFF) -> list[dict[str, Any]]:
+def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = SIMILAR_CUTOFF, rows: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The entities whose id, id slug, name, alias or code is closest to `text`
-    (the typo-tolerant search, and the suggestions of a 404), best first."""
+    (the typo-tolerant search, and the suggestions of a 404), best first.
+    `rows`: the entity_names rows when the caller holds them (the search directory)."""
     text = text[:200]
     matchers = [_Matcher(text, cutoff), _Matcher(text.split(":", 1)[-1].replace("-", " "), cutoff)]
     scored = []
-    for row in ask(store, "entity_names"):
+    for row in ask(store, "entity_names") if rows is None else rows:
         names = [row["id"], row["id"].split(":", 1)[-1].replace("-", " "), row.get("name") or "", *row.get("aliases", []), row.get("ods_code") or "", row.get("ons_code") or ""]
         score = max(m.score(c) for m in matchers for c in names if c)
         if score >= cutoff:
@@ -350,19 +352,26 @@ class Search:
     similar: bool = False  # nothing contained q: these are the closest names
 
 
-def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
+def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, directory: Directory | None = None, **filters: Any) -> Search:
     """/entities: substring matches ranked (exact name, exact alias or code,
-    prefix, the rest); when nothing contains q, the closest names instead."""
+    prefix, the rest); when nothing contains q, the closest names instead.
+    With the directory of the live build, answered from it (the same answer,
+    nhskg.queries.directory); else by the catalogue's entity_search."""
+    if directory is not None:
+        found = _search_directory(store, directory, window, limit=limit, offset=offset, **filters)
+        if found is not None:
+            return found
     items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
     # Every row carries the count; an empty page counts only when it is past the end.
     if items:
         total = int(items[0]["total"])
     else:
         total = int(ask(store, "entity_search_count", window, **filters)[0]["total"]) if offset else 0
-    match = {0: "exact", 1: "alias_or_code", 2: "prefix", 3: "contains"}
+    match = dict(enumerate(RANKS))
     for item in items:
         item.pop("total")
-        item["match"] = match[int(item.pop("rank"))] if filters.get("q") else None
+        rank = int(item.pop("rank"))
+        item["match"] = match[rank] if filters.get("q") else None
     if total or not filters.get("q"):
         return Search(items, total)
     # Typo tolerance: rank the closest names, then keep those the other filters allow.
@@ -372,6 +381,31 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     for item in similar:
         item.pop("rank", None)
         item.pop("total", None)
+    return Search(similar[offset : offset + limit], len(similar), similar=True)
+
+
+def _search_directory(
+    store: GraphStore, directory: Directory, window: Window, *, limit: int, offset: int, q: str | None, label: str | None, instance_of: str | None, part_of: str | None, code: str | None
+) -> Search | None:
+    """search_entities from the directory; None when it cannot answer exactly."""
+    linked: set[str] | None = None
+    for rel, target in (("INSTANCE_OF", instance_of), ("PART_OF", part_of)):
+        if target is not None:
+            ids = set(ask(store, "entity_links_in", window, target=target, rel=rel)[0]["ids"])
+            linked = ids if linked is None else linked & ids
+    filters = Filters(label=label, code=code, linked=frozenset(linked) if linked is not None else None)
+    hits = directory.matches(q) if q else directory.every()
+    if hits is None:
+        return None
+    kept = directory.select(hits, window, filters)
+    if kept is None:
+        return None
+    if kept or not q:
+        return Search([{**directory.row(slot), "match": RANKS[rank] if q else None} for slot, rank in kept[offset : offset + limit]], len(kept))
+    # Typo tolerance, as above: the closest names the other filters allow.
+    close = closest_entities(store, q, n=50, rows=directory.name_rows())
+    allowed = directory.select(((slot, 0) for slot in directory.slots([c["id"] for c in close])), window, filters) or []
+    similar = [{**directory.row(slot), "match": "similar"} for slot, _ in allowed]
     return Search(similar[offset : offset + limit], len(similar), similar=True)
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store
+from nhskg.api.deps import get_store, request_build
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
 from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, check_label, entity_question, found_entity, require_entity, run
 from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
 from nhskg.queries.answers import accountable_for, ask_all, question, statute_for_step
 from nhskg.queries.answers import search_entities as search_entities_answer
+from nhskg.queries.directory import DIRECTORIES
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
@@ -27,6 +28,7 @@ IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 @router.get("/entities", response_model=m.EntityList, responses=errors())
 def search_entities(
+    request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
     window: DirectoryWindow,
     q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id, or an exact ODS/ONS code; exact matches rank first, and when nothing contains q the closest names are given (`match: similar`)", max_length=200)] = None,
@@ -52,7 +54,8 @@ def search_entities(
         if value:
             require_entity(store, value, param)
     filters = {"q": (q or "").strip() or None, "label": label, "instance_of": instance_of, "part_of": part_of, "code": code.strip() if code else None}
-    found = search_entities_answer(store, window, limit=limit, offset=offset, **filters)
+    directory = DIRECTORIES.get(store, request_build(request, store))
+    found = search_entities_answer(store, window, limit=limit, offset=offset, directory=directory, **filters)
     return {
         "window": window.describe(),
         "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],

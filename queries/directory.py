@@ -1,0 +1,295 @@
+"""The search directory: /entities answered in memory, one directory per graph build.
+
+Searching the engine meant a scan of every node evaluating `toLower(...)
+CONTAINS` over names, ids and aliases: 8-10 ms of engine time a request on
+the 1,640-node graph and 420-770 ms at 100,000 organisations. A search
+touches only what the `entity_directory` catalogue query returns (ids, names,
+aliases, codes, labels, dates and status), so each worker process reads that
+once per graph build and answers from memory:
+
+- matching: every entity's lower-cased name, id and aliases are one string
+  (`blob`), laid out in the answer's sort order (lower-cased name, then id),
+  searched with str.find, skipping to the next entity after a hit; ODS and
+  ONS codes (current and former) are a dict by upper-cased code;
+- ranking and filters are the catalogue query's (entity_search), spelled in
+  Python: exact name or id, exact alias or code, name prefix, the rest; label;
+  code; the window by nhskg.core.timescope.holds, the one rule in Python.
+  INSTANCE_OF / PART_OF in the window stay with the engine (entity_links_in).
+  tests/test_search_directory.py holds the two to the same answers.
+
+Keyed by the build id the request read before its questions (the graph
+records it with itself, and an ingest or write_batches gives a new one): a
+directory is used only for the build it was read from, so a replaced graph
+is never searched through an old directory. The build id is read before the
+directory's query, so a directory is never labelled with a build older than
+its data. A worker loads the directory in a background thread the first time
+a search meets a build it has none for, and answers from the engine's query
+(as before) until the load is done: no request waits for it, startup and
+import load nothing, and a worker that never searches never spends the memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from array import array
+from bisect import bisect_right
+from itertools import accumulate
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from nhskg.core.errors import UserError
+from nhskg.core.timescope import BEGINNING, END, Window, holds
+
+if TYPE_CHECKING:
+    from nhskg.graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+SEP = "\x00"  # between an entity's texts in the blob
+END_MARK = "\x01"  # after each entity's texts
+RANKS = ("exact", "alias_or_code", "prefix", "contains")
+# The parallel lists of an entity_directory row.
+COLUMNS = ("ids", "names", "ods_codes", "ons_codes", "valid_from", "valid_to", "statuses", "undated", "extras")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What /entities narrows by, besides q and the window."""
+
+    label: str | None = None
+    code: str | None = None
+    linked: frozenset[str] | None = None  # only these ids (INSTANCE_OF / PART_OF held in the window)
+
+
+class Directory:
+    """Every entity of one graph build, in the order search answers list them."""
+
+    def __init__(self, build: str, rows: list[dict[str, Any]]) -> None:
+        """`rows`: the entity_directory rows (one per set of labels)."""
+        self.build = build
+        row: dict[str, list[Any]] = {column: [] for column in COLUMNS}
+        labels: list[tuple[str, ...]] = []
+        for group in rows:
+            for column in COLUMNS:
+                row[column].extend(group[column])
+            labels.extend([tuple(group["labels"])] * len(group["ids"]))  # the engine's order
+        ids: list[str] = row["ids"]
+        names: list[str] = row["names"]
+        # The answer's order within a rank: toLower(coalesce(name, id)), then id.
+        order = sorted(range(len(ids)), key=[((names[i] or ids[i]).lower(), ids[i]) for i in range(len(ids))].__getitem__)
+        self.ids: list[str] = [ids[i] for i in order]
+        self.names: list[str | None] = [names[i] or None for i in order]
+        self.labels: list[tuple[str, ...]] = [labels[i] for i in order]
+        # One object per distinct span: few of them.
+        shared: dict[Any, Any] = {}
+        keep = shared.setdefault
+        self.ods: list[str | None] = [row["ods_codes"][i] or None for i in order]
+        self.ons: list[str | None] = [row["ons_codes"][i] or None for i in order]
+        # What the window rule reads, as (valid_from, valid_to, status, undated).
+        valid_from, valid_to, statuses, undated = row["valid_from"], row["valid_to"], row["statuses"], row["undated"]
+        self.spans: list[tuple[str | None, str | None, str | None, bool]] = [
+            keep(t, t) for t in ((valid_from[i] or None, valid_to[i] or None, statuses[i] or None, bool(undated[i])) for i in order)
+        ]
+        slot_of = {node_id: slot for slot, node_id in enumerate(self.ids)}
+        self.aliases: dict[int, tuple[str, ...]] = {}
+        self.former_ons: dict[int, tuple[str, ...]] = {}
+        for node_id, aliases, former in row["extras"]:
+            if aliases:
+                self.aliases[slot_of[node_id]] = tuple(aliases)
+            if former:
+                self.former_ons[slot_of[node_id]] = tuple(former)
+        del slot_of
+        # Slots by upper-cased code: the ODS code, the ONS code, former ONS
+        # codes (a slot may appear twice: readers take the set).
+        self.codes: dict[str, list[int]] = {}
+        for column in (enumerate(self.ods), enumerate(self.ons), ((slot, c) for slot, cs in sorted(self.former_ons.items()) for c in cs)):
+            for slot, code in column:
+                if code:
+                    self.codes.setdefault(code.upper(), []).append(slot)
+        # Each entity's texts, lower-cased, in slot order: name, id, aliases.
+        aliases_of = self.aliases
+        # Slot i is END_MARK + name + SEP + id (+ SEP + alias)...; one more
+        # END_MARK closes the blob. So "name starts with q" is END_MARK + q,
+        # and an id or alias equal to q is SEP + q + SEP or END_MARK.
+        texts = [
+            f"{END_MARK}{(name or '').lower()}{SEP}{node_id.lower()}{SEP + SEP.join(aliases_of[slot]).lower() if slot in aliases_of else ''}"
+            for slot, (name, node_id) in enumerate(zip(self.names, self.ids))
+        ]
+        self.starts = array("q", accumulate(map(len, texts), initial=0))
+        self.blob = "".join(texts) + END_MARK
+        # Where each id starts in the blob (after END_MARK, the name and SEP).
+        self.id_at = array("q", (start + 2 + len((name or "").lower()) for start, name in zip(self.starts, self.names)))
+        # The spans at the edges: a window that holds these holds every span (below).
+        valid_froms = [span[0] or BEGINNING for span in self.spans]
+        valid_tos = [span[1] or END for span in self.spans]
+        self.edges = (
+            max(valid_froms, default=BEGINNING),
+            min(valid_tos, default=END),
+            frozenset(span[2] for span in self.spans),
+            any(span[3] for span in self.spans),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _texts(self, slot: int) -> list[str]:
+        """[lower name, lower id, lower aliases...] of a slot."""
+        return self.blob[self.starts[slot] + 1 : self.starts[slot + 1]].split(SEP)
+
+    def matches(self, q: str) -> list[tuple[int, int]] | None:
+        """(slot, rank) of every entity q matches, in answer order; None when
+        q cannot be matched in memory exactly (it holds a separator).
+
+        The ranks are entity_search's CASE, whose first true branch wins:
+        0 exact name or id, 1 exact alias or code, 2 name starts with q, 3 the
+        rest. One scan of the blob: a slot's first occurrence of q is at the
+        start of its name when the name starts with q."""
+        ql, qu = q.lower(), q.upper()
+        if not ql or SEP in ql or END_MARK in ql:
+            return None
+        blob, starts, id_at, aliases = self.blob, self.starts, self.id_at, self.aliases
+        find, size, ends = blob.find, len(ql), (SEP, END_MARK)
+        by_code = self.codes.get(qu, ())
+        rank: dict[int, int] = dict.fromkeys(by_code, 1)
+        hits: list[int] = []
+        pos = find(ql)
+        while pos != -1:
+            slot = bisect_right(starts, pos) - 1
+            hits.append(slot)
+            at = id_at[slot]
+            if blob.startswith(ql, at) and blob[at + size] in ends:  # the id is q
+                rank[slot] = 0
+            elif pos == starts[slot] + 1:  # the name starts with q, or is q
+                rank[slot] = 0 if blob[pos + size] == SEP else min(rank.get(slot, 3), 2)
+            if slot in aliases and rank.get(slot, 3) > 1 and ql in (a.lower() for a in aliases[slot]):
+                rank[slot] = 1
+            pos = find(ql, starts[slot + 1])
+        if by_code and not set(by_code) <= set(hits):  # a code that q does not contain
+            hits = sorted({*hits, *by_code})
+        buckets: tuple[list[tuple[int, int]], ...] = ([], [], [], [])
+        get = rank.get
+        for slot in hits:
+            r = get(slot, 3)
+            buckets[r].append((slot, r))
+        return [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
+
+    def select(self, hits: Iterable[tuple[int, int]], window: Window, filters: Filters) -> list[tuple[int, int]] | None:
+        """The hits the filters and window keep, in order; None when a filter
+        cannot be applied in memory exactly (a blank code). One pass per
+        filter given: a common word can match most of the graph."""
+        if filters.code is not None and not filters.code.strip():
+            return None
+        kept = list(hits)
+        if filters.code is not None:
+            by_code = set(self.codes.get(filters.code.upper(), ()))
+            kept = [hit for hit in kept if hit[0] in by_code]
+        if filters.linked is not None:
+            ids, linked = self.ids, filters.linked
+            kept = [hit for hit in kept if ids[hit[0]] in linked]
+        if filters.label is not None:
+            labels, label = self.labels, filters.label
+            kept = [hit for hit in kept if label in labels[hit[0]]]
+        # The window rule, once per distinct (valid_from, valid_to, status, undated) met.
+        verdicts: dict[tuple[Any, ...], bool] = {}
+
+        def held(span: tuple[Any, ...]) -> bool:
+            verdict = verdicts.get(span)
+            if verdict is None:
+                verdict = verdicts[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
+            return verdict
+
+        if not self._holds_everywhere(window):
+            spans = self.spans
+            kept = [hit for hit in kept if held(spans[hit[0]])]
+        return kept
+
+    def _holds_everywhere(self, window: Window) -> bool:
+        """Whether every entity holds in the window (a search with no date):
+        the rule is a conjunction, later starts and earlier ends only fail it
+        sooner, so it holds for all when it holds for the latest start with
+        the earliest end, for each status present, undated if any is."""
+        latest_start, earliest_end, statuses, undated = self.edges
+        return all(holds({"valid_from": latest_start, "valid_to": earliest_end, "status": status, "undated": undated}, window) for status in statuses)
+
+    def every(self) -> Iterator[tuple[int, int]]:
+        """Every slot, in answer order (q absent: all rank 0)."""
+        return ((slot, 0) for slot in range(len(self.ids)))
+
+    def slots(self, ids: list[str]) -> list[int]:
+        """The slots of these ids, in their order (ids not held are left out)."""
+        wanted = set(ids)
+        slot_of = {node_id: slot for slot, node_id in enumerate(self.ids) if node_id in wanted}
+        return [slot_of[i] for i in ids if i in slot_of]
+
+    def row(self, slot: int) -> dict[str, Any]:
+        """The entity_search row of a slot (without rank and total)."""
+        valid_from, valid_to, status, _ = self.spans[slot]
+        return {
+            "id": self.ids[slot],
+            "name": self.names[slot],
+            "labels": list(self.labels[slot]),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "status": status,
+            "ods_code": self.ods[slot],
+            "ons_code": self.ons[slot],
+        }
+
+    def name_rows(self) -> Iterator[dict[str, Any]]:
+        """entity_names rows (every entity but sources), for closest_entities."""
+        for slot, node_id in enumerate(self.ids):
+            if "Source" in self.labels[slot]:
+                continue
+            yield {"id": node_id, "name": self.names[slot], "labels": list(self.labels[slot]), "aliases": list(self.aliases.get(slot, ())), "ods_code": self.ods[slot], "ons_code": self.ons[slot]}
+
+
+def read_directory(store: "GraphStore", build: str) -> Directory:
+    """Read the directory of the live graph, labelled `build` (read before)."""
+    from nhskg.queries.answers import ask  # answers imports this module
+
+    return Directory(build, ask(store, "entity_directory"))
+
+
+class Directories:
+    """The directory of the live build in this worker process, loaded in the
+    background on first need (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._current: Directory | None = None
+        self._loading: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, store: "GraphStore", build: str | None) -> Directory | None:
+        """The directory of `build`, or None (not loaded yet: a load starts;
+        or no build id, an unversioned graph: never)."""
+        current = self._current
+        if not build:
+            return None
+        if current is not None and current.build == build:
+            return current
+        with self._lock:
+            if self._loading is None:
+                self._loading = build
+                threading.Thread(target=self._load, args=(store, build), name="nhskg-directory", daemon=True).start()
+        return None
+
+    def load(self, store: "GraphStore", build: str) -> Directory:
+        """Read the directory of `build` now, in this thread, and keep it."""
+        directory = read_directory(store, build)
+        self._current = directory  # one reference swap: readers see old or new, whole
+        return directory
+
+    def _load(self, store: "GraphStore", build: str) -> None:
+        try:
+            self.load(store, build)
+        except (UserError, OSError) as exc:  # the engine is down: the next search tries again
+            log.warning("search directory not loaded: %s", exc)
+        finally:
+            with self._lock:
+                self._loading = None
+
+
+# This worker's directories; nothing is read until a search asks.
+DIRECTORIES = Directories()
