@@ -94,17 +94,17 @@ class Directory:
         ]
         slot_of = {node_id: slot for slot, node_id in enumerate(self.ids)}
         self.aliases: dict[int, tuple[str, ...]] = {}
-        self.former_ons: dict[int, tuple[str, ...]] = {}
+        former_ons: dict[int, tuple[str, ...]] = {}
         for node_id, aliases, former in row["extras"]:
             if aliases:
                 self.aliases[slot_of[node_id]] = tuple(aliases)
             if former:
-                self.former_ons[slot_of[node_id]] = tuple(former)
+                former_ons[slot_of[node_id]] = tuple(former)
         del slot_of
         # Slots by upper-cased code: the ODS code, the ONS code, former ONS
         # codes (a slot may appear twice: readers take the set).
         self.codes: dict[str, list[int]] = {}
-        for column in (enumerate(self.ods), enumerate(self.ons), ((slot, c) for slot, cs in sorted(self.former_ons.items()) for c in cs)):
+        for column in (enumerate(self.ods), enumerate(self.ons), ((slot, c) for slot, cs in sorted(former_ons.items()) for c in cs)):
             for slot, code in column:
                 if code:
                     self.codes.setdefault(code.upper(), []).append(slot)
@@ -133,10 +133,6 @@ class Directory:
 
     def __len__(self) -> int:
         return len(self.ids)
-
-    def _texts(self, slot: int) -> list[str]:
-        """[lower name, lower id, lower aliases...] of a slot."""
-        return self.blob[self.starts[slot] + 1 : self.starts[slot + 1]].split(SEP)
 
     def matches(self, q: str) -> list[tuple[int, int]] | None:
         """(slot, rank) of every entity q matches, in answer order; None when
