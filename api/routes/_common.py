@@ -5,7 +5,7 @@ validated parameters, the time window every landscape endpoint takes, the
 # No `from __future__ import annotations` here: FastAPI must evaluate the
 # window dependency's annotations, which refer to its closure.
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -31,10 +31,16 @@ def comma_list(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
 
-def label_pattern() -> str:
-    """The schema pattern of a comma list of labels (documents what is accepted)."""
-    names = "|".join(sorted(ALL_LABELS, key=lambda x: (-len(x), x)))
+def choices_pattern(choices: Iterable[str]) -> str:
+    """The schema pattern of a comma list of these words (spaces allowed around each)."""
+    names = "|".join(choices)
     return rf"^\s*({names})\s*(,\s*({names})\s*)*$"
+
+
+def label_pattern() -> str:
+    """The schema pattern of a comma list of labels (documents what is accepted);
+    longest first, so no label matches as the start of a longer one."""
+    return choices_pattern(sorted(ALL_LABELS, key=lambda x: (-len(x), x)))
 
 
 STATUS_PATTERN = r"^\s*(any|((in_force|proposed|planned|delayed|superseded|disputed)\s*(,\s*(in_force|proposed|planned|delayed|superseded|disputed)\s*)*))\s*$"

@@ -10,7 +10,7 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, comma_list, require_entity
+from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pattern, comma_list, require_entity
 from nhskg.core.timescope import BEGINNING, END
 from nhskg.queries.answers import service_commissioners, service_timeline
 from nhskg.graph import GraphStore
@@ -19,7 +19,7 @@ from nhskg.core.errors import NotFound
 router = APIRouter(tags=["services"])
 
 
-EXPAND_COMMISSIONERS = r"^\s*(commissioner|instances)\s*(,\s*(commissioner|instances)\s*)*$"
+EXPAND_COMMISSIONERS = choices_pattern(("commissioner", "instances"))
 
 
 @router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=errors({404: "no service with that id"}))

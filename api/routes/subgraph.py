@@ -13,14 +13,14 @@ from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import holds
-from nhskg.api.routes._common import LandscapeWindow, check_label, comma_list, label_pattern, require_entity
+from nhskg.api.routes._common import LandscapeWindow, check_label, choices_pattern, comma_list, label_pattern, require_entity
 from nhskg.queries.answers import neighbourhood
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["subgraph"])
 
 EXPANDABLE = ("nodes", "edges")
-EXPAND_PATTERN = r"^\s*(nodes|edges)\s*(,\s*(nodes|edges)\s*)*$"
+EXPAND_PATTERN = choices_pattern(EXPANDABLE)
 
 
 def parse_expand(value: str | None) -> set[str]:
