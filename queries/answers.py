@@ -388,12 +388,10 @@ def _search_directory(
     store: GraphStore, directory: Directory, window: Window, *, limit: int, offset: int, q: str | None, label: str | None, instance_of: str | None, part_of: str | None, code: str | None
 ) -> Search | None:
     """search_entities from the directory; None when it cannot answer exactly."""
-    linked: set[str] | None = None
-    for rel, target in (("INSTANCE_OF", instance_of), ("PART_OF", part_of)):
-        if target is not None:
-            ids = set(ask(store, "entity_links_in", window, target=target, rel=rel)[0]["ids"])
-            linked = ids if linked is None else linked & ids
-    filters = Filters(label=label, code=code, linked=frozenset(linked) if linked is not None else None)
+    links = [question("entity_links_in", window, target=target, rel=rel) for rel, target in (("INSTANCE_OF", instance_of), ("PART_OF", part_of)) if target is not None]
+    # Both filters' links in one round trip; an entity must have every link asked for.
+    linked = frozenset.intersection(*(frozenset(rows[0]["ids"]) for rows in ask_all(store, *links))) if links else None
+    filters = Filters(label=label, code=code, linked=linked)
     hits = directory.matches(q) if q else directory.every()
     if hits is None:
         return None
