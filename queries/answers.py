@@ -15,7 +15,7 @@ call them too):
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,52 +118,73 @@ def service_commissioners(
     grouped: the facts bodies inherit from their type folded into the type's
     row, with their ids only when instance_ids (otherwise counted: a type at
     100,000 organisations has thousands of bodies). `service` is None when
-    the id is not a service (then nothing else is read)."""
-    lineage = ask(store, "service_lineage", window, id=service_id, include_parts=include_parts)
+    the id is not a service (then nothing else is used).
+
+    One round trip asks the lineage and the facts of the service and its
+    parts together. Only when the service has none of its own in the window
+    are its ancestors' facts read (then the nearest ancestor that has any
+    answers for it: _commissioner_rows), the nearest first. A service with
+    facts of its own never reads its ancestors' (a root at 100,000
+    organisations has tens of thousands)."""
+    facts = _FactReader(store, window, grouped, instance_ids)
+    lineage, rows = facts.read([service_id], include_parts, question("service_lineage", window, id=service_id, include_parts=include_parts))
     if not lineage:
         return Commissioners()
     parts = sorted((p for p in lineage[0]["parts"] if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in lineage[0]["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
-    commissioned = lineage[0]["commissioned"]
-    reading = (lambda ids: _folded_facts(store, window, ids, instance_ids)) if grouped else (lambda ids: ask(store, "service_commissioners", window, ids=ids))
-    out = _commissioner_rows(_read_commissioners(reading, service_id, parts, ancestors, commissioned), service_id, parts, ancestors, grouped, instance_ids)
+    if ancestors and not any(r["service_id"] == service_id for r in rows):
+        # The nearest ancestor first, the others only when it has no facts
+        # either: at 100,000 organisations each has thousands of them.
+        found = facts.read([ancestors[0]["id"]], False)[1]
+        if not found and ancestors[1:]:
+            found = facts.read([a["id"] for a in ancestors[1:]], False)[1]
+        rows += found
+    out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
     if grouped and any("body_count" in r.relationship for r in out.rows):
         # Bodies whose type's row is not in the answer stand alone, each with
         # its full record: rare, so read every row in full this once.
-        every_row = _read_commissioners(lambda ids: ask(store, "service_commissioners", window, ids=ids), service_id, parts, ancestors, commissioned)
+        every = _FactReader(store, window, False, False)
+        ids = [service_id] if any(r["service_id"] == service_id for r in rows) else [a["id"] for a in ancestors]
+        every_row = every.read([*ids, *(p["id"] for p in parts)], False)[1]
         out = _commissioner_rows(every_row, service_id, parts, ancestors, grouped, instance_ids)
     out.service = lineage[0]["service"]
     return out
 
 
-def _read_commissioners(reading: Callable[[list[str]], list[dict[str, Any]]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], commissioned: bool) -> list[dict[str, Any]]:
-    """The rows of the service and its parts, in one read; when the service
-    has none of its own in the window (`commissioned`, from service_lineage),
-    its ancestors' rows instead of its own (the nearest that has any answers
-    for it: _commissioner_rows). A service with facts of its own never reads
-    its ancestors' (a root at 100,000 organisations has tens of thousands)."""
-    ids = [service_id] if commissioned else [a["id"] for a in ancestors]
-    ids += [p["id"] for p in parts]
-    return reading(ids) if ids else []
+@dataclass
+class _FactReader:
+    """The COMMISSIONS facts into services, as an answer reads them: every
+    row in full (service_commissioners), or folded (grouped), the facts bodies
+    inherit from their type as one row per type and basis with `body_count`
+    (a service a type commissions has a row per body, each a copy of the
+    type's fact and evidence: 23,689 rows for a synthetic service at 100,000
+    organisations) and, with instance_ids, the bodies' ids (`bodies`, from
+    service_commissioner_instances, asked in the same round trip)."""
 
+    store: GraphStore
+    window: Window
+    grouped: bool
+    instance_ids: bool
 
-def _folded_facts(store: GraphStore, window: Window, ids: list[str], instance_ids: bool) -> list[dict[str, Any]]:
-    """service_commissioners_folded rows: the facts bodies inherit from their
-    type come as one row per type and basis with `body_count` (a service a
-    type commissions has a row per body, each a copy of the type's fact and
-    evidence: 23,689 rows for a synthetic service at 100,000 organisations),
-    and, with instance_ids, the bodies' ids (`bodies`)."""
-    rows = ask(store, "service_commissioners_folded", window, ids=ids)
-    for row in rows:
-        if row["commissioner"] is None:
-            row["commissioner"] = {"id": None}
-    if instance_ids and any(r["commissioner"]["id"] is None for r in rows):
-        bodies = {(g["service_id"], g["type_id"], g["basis"]): g["instances"] for g in ask(store, "service_commissioner_instances", window, ids=ids)}
-        for row in rows:
-            rel = row["relationship"]
-            if row["commissioner"]["id"] is None:
-                rel["bodies"] = bodies.get((row["service_id"], rel["inherited_from"], rel["basis"]), [])
-    return rows
+    def read(self, ids: list[str], include_parts: bool, *before: Question) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(the rows of the question in `before`, if any; the facts of `ids`,
+        and of their parts with include_parts), in one round trip."""
+        name = "service_commissioners_folded" if self.grouped else "service_commissioners"
+        asked = [*before, question(name, self.window, ids=ids, include_parts=include_parts)]
+        if self.grouped and self.instance_ids:
+            asked.append(question("service_commissioner_instances", self.window, ids=ids, include_parts=include_parts))
+        answers = ask_all(self.store, *asked)
+        first = answers[0] if before else []
+        rows = answers[len(before)]
+        if self.grouped:
+            bodies = {(g["service_id"], g["type_id"], g["basis"]): g["instances"] for g in answers[-1]} if self.instance_ids else {}
+            for row in rows:
+                if row["commissioner"] is None:
+                    row["commissioner"] = {"id": None}
+                    if self.instance_ids:
+                        rel = row["relationship"]
+                        rel["bodies"] = bodies.get((row["service_id"], rel["inherited_from"], rel["basis"]), [])
+        return first, rows
 
 
 def _commissioner_rows(

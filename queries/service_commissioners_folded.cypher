@@ -2,12 +2,22 @@
 // description: Who commissions each of a list of services in the window, as service_commissioners answers it, except that the facts real bodies inherit from their type (derived COMMISSIONS edges, rule instance-inherits-type) are counted, one row per service, type and basis, instead of listed: those rows have a null commissioner and a relationship {rule, inherited_from, basis, body_count}, and come after the others. At 100,000 organisations a service a type commissions has thousands of inherited rows, each a copy of the type's fact and evidence; counting them in the same pass costs the engine its filter, not a sort and a reply of thousands of rows. service_commissioner_instances lists their ids when they are asked for.
 // window: today
 // param: ids list Service ids
+// param: include_parts bool? Also each service's parts that hold in the window (PART_OF descendants up to 4 levels, as service_lineage lists them)
 // example: {"ids": ["service:urgent-and-emergency-care"], "as_of": "2016-06-01"}
-MATCH (svc:Service)
-WHERE svc.id IN $ids
+MATCH (top:Service)
+WHERE top.id IN $ids
 // From the services (their id index), not from every commissioner: a WITH
 // keeps FalkorDB's planner from starting at a scan of all entities.
-WITH svc
+WITH top
+// With include_parts, each service's parts too, as service_lineage finds
+// them (every PART_OF step and service on the way holds in the window), so
+// an answer reads its parts' facts in the same round trip as the lineage.
+MATCH down = (svc:Service)-[:PART_OF*0..4]->(top)
+WHERE length(down) = 0
+   OR (coalesce($include_parts, false)
+       AND all(step IN relationships(down) WHERE @valid(step))
+       AND all(x IN nodes(down) WHERE @valid(x)))
+WITH DISTINCT svc
 MATCH (c:Entity)-[r:COMMISSIONS]->(svc)
 WHERE @valid(r)
   AND @valid(c)

@@ -105,3 +105,38 @@ def test_the_nearest_commissioned_ancestor_answers(tmp_path: Path, day: str, ans
                 assert [(i["commissioner"]["id"], (i["from_parent"] or {}).get("id")) for i in items] == answer
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("day", "trips", "facts_read"),
+    [
+        ("2021-01-01", 1, [["service:leaf"]]),  # its own fact: asked with the lineage, no ancestor read
+        ("2015-01-01", 2, [["service:leaf"], ["service:mid"]]),  # the parent answers: the grandparent is not read
+        ("2005-01-01", 3, [["service:leaf"], ["service:mid"], ["service:root"]]),  # nearest first
+    ],
+)
+def test_a_service_answer_reads_the_lineage_with_its_own_facts_and_the_nearest_ancestors_first(
+    tmp_path: Path, day: str, trips: int, facts_read: list[list[str]]
+) -> None:
+    """The lineage and the service's (and its parts') facts come in one round
+    trip; ancestors' facts only when the service has none, nearest first (at
+    100,000 organisations each ancestor has thousands of facts to filter)."""
+    store = FalkorDBStore(tmp_path / "data")
+    store.replace_graph(_family(), version="test:family")
+    round_trips: list[list[dict]] = []
+    run_reads = store.run_reads
+
+    def counted(queries: list[tuple[str, dict]]) -> list[list[dict]]:
+        round_trips.append([params for _, params in queries])
+        return run_reads(queries)
+
+    store.run_reads = counted  # type: ignore[method-assign]  # the real engine, counted
+    try:
+        with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=0), store=store)) as c:
+            c.get("/services/service:leaf/commissioners?as_of=2001-01-01")  # the app's first request settles in
+            round_trips.clear()
+            assert c.get(f"/services/service:leaf/commissioners?as_of={day}").status_code == 200
+    finally:
+        store.close()
+    assert len(round_trips) == trips
+    assert [p["ids"] for trip in round_trips for p in trip if "ids" in p] == facts_read
