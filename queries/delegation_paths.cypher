@@ -6,10 +6,10 @@
 // param: service string? Service id the function concerns, e.g. service:dental-services
 // param: limit int At most this many chains
 // example: {"delegator": "org:nhs-england", "delegate": null, "service": "service:dental-services", "as_of": "2024-01-01", "limit": 201}
+OPTIONAL MATCH sp = (svc:Service {id: coalesce($service, '')})-[:PART_OF*1..6]->(anc:Service)
 // An id left out is looked up as '' (no node's id): FalkorDB looks a null
 // up by scanning every node of the label (36 ms at 100,000 organisations),
 // a value through the id index.
-OPTIONAL MATCH sp = (svc:Service {id: coalesce($service, '')})-[:PART_OF*1..6]->(anc:Service)
 WHERE all(r IN relationships(sp) WHERE @valid(r))
   AND all(x IN nodes(sp) WHERE @valid(x))
 WITH [$service] + collect(anc.id) AS covering
