@@ -31,6 +31,9 @@ EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:
 # in every name takes ~0.7 s), as does a search for which nothing contains q.
 INLINE_SEARCH_MAX = 20_000
 
+# The declared fields of m.SourceMeta, in order (entity detail's `sources`).
+SOURCE_META_FIELDS = tuple(m.SourceMeta.model_fields)
+
 IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
@@ -74,14 +77,16 @@ async def search_entities(
         # big directory; the closest names when nothing contains q): in a
         # worker thread, so that no other request waits on it.
         found = await anyio.to_thread.run_sync(lambda: search_entities_answer(store, window, limit=limit, offset=offset, directory=directory, **filters))
-    return {
-        "window": window.describe(),
-        "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
-        "total": found.total,
-        "limit": limit,
-        "offset": offset,
-        "similar": found.similar,
-    }
+    return ser.json_response(
+        {
+            "window": window.describe(),
+            "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
+            "total": found.total,
+            "limit": limit,
+            "offset": offset,
+            "similar": found.similar,
+        }
+    )
 
 
 @router.get("/entities/{id}", response_model=m.EntityDetail, responses=errors())
@@ -95,18 +100,20 @@ async def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_stor
     for r in counts:
         neighbours[r["type"]] = neighbours.get(r["type"], 0) + int(r["count"])
         by_direction[r["direction"]][r["type"]] = int(r["count"])
-    return {
-        "id": props["id"],
-        "name": props.get("name"),
-        "labels": sorted(row["labels"]),
-        "properties": {k: v for k, v in sorted(props.items()) if k not in ("evidence", "evidence_sources")},
-        "aliases": list(props.get("aliases") or []),
-        "codes": ser.codes(props),
-        "evidence": ser.evidence(props),
-        "sources": [s["source"] for s in source_rows],
-        "neighbours": dict(sorted(neighbours.items())),
-        "neighbours_by_direction": {k: dict(sorted(v.items())) for k, v in by_direction.items()},
-    }
+    return ser.json_response(
+        {
+            "id": props["id"],
+            "name": props.get("name"),
+            "labels": sorted(row["labels"]),
+            "properties": {k: v for k, v in sorted(props.items()) if k not in ("evidence", "evidence_sources")},
+            "aliases": list(props.get("aliases") or []),
+            "codes": ser.codes(props),
+            "evidence": ser.evidence(props),
+            "sources": [ser.in_field_order(s["source"], SOURCE_META_FIELDS) for s in source_rows],
+            "neighbours": dict(sorted(neighbours.items())),
+            "neighbours_by_direction": {k: dict(sorted(v.items())) for k, v in by_direction.items()},
+        }
+    )
 
 
 Expand = Annotated[Literal["nodes"] | None, Query(description="nodes: full node records (every property and its evidence) instead of briefs")]
@@ -124,36 +131,42 @@ async def accountability(id: EntityId, store: Annotated[GraphStore, Depends(get_
     """
     found, chains = await ask_all_async(store, entity_question(id), question("accountability_chains", window, id=id))
     row = await found_entity_async(store, id, found)
-    return {
-        "entity": ser.node(row["properties"], row["labels"]),
-        "as_of": window.as_of,
-        "window": window.describe(),
-        "valid_on_date": holds(row["properties"], window),
-        "chains": [
-            {"nodes": [ser.node(n) if expand else ser.brief(n) for n in c["nodes"]], "relationships": [ser.relationship(r) for r in c["relationships"]]}
-            for c in chains
-        ],
-    }
+    return ser.json_response(
+        {
+            "entity": ser.in_model_order(ser.node(row["properties"], row["labels"]), ser.NODE_CORE),
+            "as_of": window.as_of,
+            "window": window.describe(),
+            "valid_on_date": holds(row["properties"], window),
+            "chains": [
+                {
+                    "nodes": [ser.in_model_order(ser.node(n), ser.NODE_CORE) if expand else ser.brief(n) for n in c["nodes"]],
+                    "relationships": [ser.in_model_order(ser.relationship(r), ser.EDGE_CORE) for r in c["relationships"]],
+                }
+                for c in chains
+            ],
+        }
+    )
 
 
 def delegation_record(d: dict[str, Any], via_type: str | None, names: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """A Delegation node (d {.*}) -> the public delegation record, ids resolved to briefs."""
+    # In the order m.DelegationRecord writes it: its declared fields, then the extra ones.
     return {
         "id": d["id"],
         "name": d.get("name"),
-        "description": d.get("description"),
         "by": ser.brief_or_id(names, d.get("by")),
         "to": ser.brief_or_id(names, d.get("to")),
         "services": [ser.brief_or_id(names, s) for s in d.get("services") or []],
         "power": ser.brief_or_id(names, d.get("power")),
         "accountability_retained_by": ser.brief_or_id(names, accountable_for(d)[0]),
-        "accountability_stated": accountable_for(d)[1],
         "status": d.get("status"),
         "valid_from": d.get("valid_from"),
         "valid_to": d.get("valid_to"),
         "evidence": ser.evidence(d),
-        "source_ids": d.get("source_ids") or [],
         "via_type": via_type,
+        "description": d.get("description"),
+        "accountability_stated": accountable_for(d)[1],
+        "source_ids": d.get("source_ids") or [],
         "quantifier": d.get("quantifier") or "all",
     }
 
@@ -180,13 +193,15 @@ async def delegations(
     found, rows = await ask_all_async(store, entity_question(id), question("delegations_out" if direction == "out" else "delegations_in", window, id=id))
     entity = await found_entity_async(store, id, found)
     names = await briefs_async(store, set().union(*(delegation_ids(r["delegation"]) for r in rows)) if rows else set())
-    return {
-        "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
-        "direction": direction,
-        "as_of": window.as_of,
-        "window": window.describe(),
-        "items": [delegation_record(r["delegation"], r.get("via_type"), names) for r in rows],
-    }
+    return ser.json_response(
+        {
+            "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
+            "direction": direction,
+            "as_of": window.as_of,
+            "window": window.describe(),
+            "items": [delegation_record(r["delegation"], r.get("via_type"), names) for r in rows],
+        }
+    )
 
 
 @router.get("/entities/{id}/history", response_model=m.History, responses=errors())
