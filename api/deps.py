@@ -49,10 +49,12 @@ class StoreHolder:
         every request)."""
         return self._store
 
-    def build_id(self) -> str | None:
+    async def build_id(self) -> str | None:
         """The live graph's build id (read now, never remembered: an ingest
-        may have replaced the graph since the last request)."""
-        build = self.get().build_info()
+        may have replaced the graph since the last request), read on the
+        event loop (GraphStore.run_reads_async)."""
+        store = self.opened() or await run_in_threadpool(self.get)
+        build = build_from_rows((await store.run_reads_async([BUILD_READ]))[0])
         return build.build_id if build else None
 
     def close(self) -> None:
