@@ -33,9 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
-import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nhskg.api.deps import BUILD_SCOPE_KEY
@@ -56,9 +55,9 @@ def etag_matches(header: str, etag: str) -> bool:
 
 class AnswerCache:
     """ASGI middleware. `read_build` returns the live graph's build id (or
-    None: no build record, so no ETag); it runs in a worker thread."""
+    None: no build record, so no ETag); it is awaited on the event loop."""
 
-    def __init__(self, app: ASGIApp, read_build: Callable[[], str | None], max_mb: int = 64) -> None:
+    def __init__(self, app: ASGIApp, read_build: Callable[[], Awaitable[str | None]], max_mb: int = 64) -> None:
         self.app = app
         self.read_build = read_build
         self.max_bytes = max(0, max_mb) * 1024 * 1024
@@ -97,7 +96,7 @@ class AnswerCache:
 
     async def _live_build(self) -> str | None:
         try:
-            return await anyio.to_thread.run_sync(self.read_build)
+            return await self.read_build()
         except (UserError, OSError):  # EngineUnavailable is a UserError
             return None  # the engine is down: the route answers (503) without an ETag
 

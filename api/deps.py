@@ -49,10 +49,12 @@ class StoreHolder:
         every request)."""
         return self._store
 
-    def build_id(self) -> str | None:
+    async def build_id(self) -> str | None:
         """The live graph's build id (read now, never remembered: an ingest
-        may have replaced the graph since the last request)."""
-        build = self.get().build_info()
+        may have replaced the graph since the last request), read on the
+        event loop (GraphStore.run_reads_async)."""
+        store = self.opened() or await run_in_threadpool(self.get)
+        build = build_from_rows((await store.run_reads_async([BUILD_READ]))[0])
         return build.build_id if build else None
 
     def close(self) -> None:
@@ -85,12 +87,25 @@ class BuildStampedReads(GraphStore):
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.run_reads([(cypher, params)])[0]
 
-    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-        if self._scope.get(BUILD_SCOPE_KEY, "") is not None:
-            return self._store.run_reads(reads)
-        build_rows, *rows = self._store.run_reads([BUILD_READ, *reads])
+    def _stamped(self) -> bool:
+        return self._scope.get(BUILD_SCOPE_KEY, "") is not None
+
+    def _stamp(self, build_rows: list[dict[str, Any]]) -> None:
         build = build_from_rows(build_rows)
         self._scope[BUILD_SCOPE_KEY] = build.build_id if build else ""
+
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        if self._stamped():
+            return self._store.run_reads(reads)
+        build_rows, *rows = self._store.run_reads([BUILD_READ, *reads])
+        self._stamp(build_rows)
+        return rows
+
+    async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        if self._stamped():
+            return await self._store.run_reads_async(reads)
+        build_rows, *rows = await self._store.run_reads_async([BUILD_READ, *reads])
+        self._stamp(build_rows)
         return rows
 
     def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
@@ -109,7 +124,7 @@ class BuildStampedReads(GraphStore):
         """Nothing: the store outlives the request (StoreHolder closes it)."""
 
 
-def request_build(request: Request, store: GraphStore) -> str | None:
+async def request_build(request: Request, store: GraphStore) -> str | None:
     """The build id this request answers from: the one its ETag names when
     that is read already (the answer cache's, or the request's first read);
     else read now through the request's store, so that the ETag names the
@@ -118,9 +133,10 @@ def request_build(request: Request, store: GraphStore) -> str | None:
     if known:
         return known
     if isinstance(store, BuildStampedReads):
-        store.run_reads([])  # the build alone, stamped for the ETag
+        await store.run_reads_async([])  # the build alone, stamped for the ETag
         return request.scope.get(BUILD_SCOPE_KEY) or None
-    return request.app.state.holder.build_id()
+    build = build_from_rows((await store.run_reads_async([BUILD_READ]))[0])
+    return build.build_id if build else None
 
 
 async def get_store(request: Request) -> GraphStore:

@@ -125,6 +125,14 @@ def in_model_order(item: Mapping[str, Any], core: Iterable[str]) -> dict[str, An
     return {**{k: item[k] for k in fields}, **{k: v for k, v in item.items() if k not in fields}}
 
 
+def in_field_order(item: Mapping[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """A record as a response model with extra fields writes it: the declared
+    `fields` first, in order (null when absent, their default), then the
+    other keys as they came."""
+    fields = tuple(fields)
+    return {**{k: item.get(k) for k in fields}, **{k: v for k, v in item.items() if k not in fields}}
+
+
 def json_response(data: Any) -> Response:
     """An answer already in its public shape, written as JSON as it is.
 
@@ -134,7 +142,8 @@ def json_response(data: Any) -> Response:
     request. Routes that build their answer from serialise.node /
     serialise.relationship (the shapes the models declare) can skip it; the
     response_model stays declared, so the OpenAPI document is unchanged, and
-    tests check the answers against it."""
+    tests check the answers against it (tests/test_api_json_answers.py:
+    byte for byte what the validated model writes)."""
     return Response(orjson.dumps(data), media_type="application/json")
 
 

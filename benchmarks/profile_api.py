@@ -50,25 +50,36 @@ async def _inline(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 class _EngineClock:
     """Counts catalogue reads, the round trips they took and the time spent
-    in them (GraphStore.run_reads: every read goes through it, one round
-    trip a call on FalkorDB)."""
+    in them (GraphStore.run_reads, and run_reads_async for the routes on the
+    event loop: every read goes through one of them, one round trip a call
+    on FalkorDB)."""
 
     def __init__(self, store: GraphStore) -> None:
         self.calls = 0
         self.trips = 0
         self.seconds = 0.0
-        original = store.run_reads
+        original, original_async = store.run_reads, store.run_reads_async
+
+        def count(reads: Any, started: float) -> None:
+            self.calls += len(reads)
+            self.trips += 1
+            self.seconds += time.perf_counter() - started
 
         def timed(reads: Any) -> list[list[dict[str, Any]]]:
             started = time.perf_counter()
             try:
                 return original(reads)
             finally:
-                self.calls += len(reads)
-                self.trips += 1
-                self.seconds += time.perf_counter() - started
+                count(reads, started)
 
-        store.run_reads = timed  # type: ignore[method-assign]
+        async def timed_async(reads: Any) -> list[list[dict[str, Any]]]:
+            started = time.perf_counter()
+            try:
+                return await original_async(reads)
+            finally:
+                count(reads, started)
+
+        store.run_reads, store.run_reads_async = timed, timed_async  # type: ignore[method-assign]
 
 
 async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cProfile.Profile) -> dict[str, list[tuple[float, int, int, float]]]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import anyio.to_thread
+
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, REL_TYPES
 
 BATCH_SIZE = 500
@@ -214,6 +216,13 @@ class GraphStore(abc.ABC):
         they are asked one by one. Each is its own read, as with run_read: a
         graph replaced in between is seen by the reads after it."""
         return [self.run_read(cypher, params) for cypher, params in reads]
+
+    async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        """run_reads for a caller on an event loop (the API's small answers:
+        no thread hand-off per request). An engine with an asyncio client
+        awaits the engine (FalkorDB); otherwise run_reads runs in a worker
+        thread, as a `def` route's reads would."""
+        return await anyio.to_thread.run_sync(self.run_reads, reads)
 
     # -- writes --------------------------------------------------------------
 

@@ -81,14 +81,23 @@ def test_kept_answers_are_served_without_asking_the_graph_and_can_be_turned_off(
     store = FalkorDBStore(tmp_path / "data")
     reads: list[str] = []
     round_trips: list[list[str]] = []
-    run_reads = store.run_reads
+    run_reads, run_reads_async = store.run_reads, store.run_reads_async
 
-    def counted(queries: list[tuple[str, dict]]) -> list[list[dict]]:
+    def count(queries: list[tuple[str, dict]]) -> None:
         round_trips.append([cypher for cypher, _ in queries])
         reads.extend(round_trips[-1])
+
+    def counted(queries: list[tuple[str, dict]]) -> list[list[dict]]:
+        count(queries)
         return run_reads(queries)
 
-    store.run_reads = counted  # type: ignore[method-assign]  # the real engine, counted (run_read goes through it)
+    async def counted_async(queries: list[tuple[str, dict]]) -> list[list[dict]]:
+        count(queries)
+        return await run_reads_async(queries)
+
+    # The real engine, counted on both paths (run_read goes through run_reads;
+    # a route on the event loop awaits run_reads_async).
+    store.run_reads, store.run_reads_async = counted, counted_async  # type: ignore[method-assign]
     try:
         store.replace_graph(_graph("Before"), version="test:1")
         with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:

@@ -3,6 +3,7 @@ read-only enforcement, sharing a data directory, atomic replace."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -237,3 +238,32 @@ def test_reads_in_one_round_trip_recover_a_killed_server(fresh_store: FalkorDBSt
     os.kill(fresh_store.server.pid, signal.SIGKILL)
     time.sleep(0.2)
     assert fresh_store.run_reads([READ_ONE, READ_ALL])[1] == [{"id": "org:a-one"}, {"id": "org:a-two"}]
+
+
+def test_reads_on_an_event_loop_answer_as_the_blocking_path(fresh_store: FalkorDBStore) -> None:
+    """run_reads_async (the API's small answers, on the event loop) gives the
+    rows and the errors run_reads gives: an empty graph reads empty, a write
+    is refused, a NUL is refused, and a killed engine is restarted."""
+
+    async def scenario() -> None:
+        assert await fresh_store.run_reads_async([READ_ONE, READ_ALL]) == [[], []]
+        fresh_store.replace_graph(small_graph())
+        reads = [READ_ONE, READ_ALL, ("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:nowhere"}), READ_ONE]
+        assert await fresh_store.run_reads_async(reads) == fresh_store.run_reads(reads)
+        assert await fresh_store.run_reads_async([READ_ALL]) == [[{"id": "org:a-one"}, {"id": "org:a-two"}]]
+        assert await fresh_store.run_reads_async([]) == []
+        with pytest.raises(QueryError, match="read-only|RO_QUERY"):
+            await fresh_store.run_reads_async([READ_ONE, ("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n.id AS id", {})])
+        with pytest.raises(QueryError, match="read-only|RO_QUERY"):
+            await fresh_store.run_reads_async([("CREATE (n:Entity {id: 'org:smuggled'}) RETURN n.id AS id", {})])
+        with pytest.raises(UserError, match="parameter id contains a NUL character"):
+            await fresh_store.run_reads_async([("MATCH (n:Entity {id: $id}) RETURN n.id AS id", {"id": "org:a\x00"})])
+        # The connection the failed reads used is still good for the next.
+        assert (await fresh_store.run_reads_async([READ_ONE]))[0] == [{"id": "org:a-one", "name": "a one"}]
+        os.kill(fresh_store.server.pid, signal.SIGKILL)
+        time.sleep(0.2)
+        assert (await fresh_store.run_reads_async([READ_ONE, READ_ALL]))[1] == [{"id": "org:a-one"}, {"id": "org:a-two"}]
+        assert (await fresh_store.run_reads_async([READ_ALL]))[0] == [{"id": "org:a-one"}, {"id": "org:a-two"}]
+
+    asyncio.run(scenario())
+    assert "org:smuggled" not in ids(fresh_store)

@@ -8,6 +8,7 @@ validated parameters, the time window every landscape endpoint takes, the
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import Depends, Query
 
 from nhskg.api.serialise import brief
@@ -15,7 +16,7 @@ from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import ALL_STATUSES, Window, WindowError
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.queries.answers import Question, ask, ask_all, question, suggest_entities
+from nhskg.queries.answers import Question, ask, ask_all, ask_all_async, question, suggest_entities
 
 DATE_SCHEMA = {"format": "date"}
 STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
@@ -111,6 +112,12 @@ def found_entity(store: GraphStore, node_id: str, rows: list[dict[str, Any]], pa
     return rows[0]
 
 
+async def found_entity_async(store: GraphStore, node_id: str, rows: list[dict[str, Any]], param: str = "id") -> dict[str, Any]:
+    """found_entity for an async route: only a 404 reads more (the closest
+    entities), and that in a worker thread, off the event loop."""
+    return rows[0] if rows else await anyio.to_thread.run_sync(found_entity, store, node_id, rows, param)
+
+
 def require_entity(store: GraphStore, node_id: str, param: str = "id") -> dict[str, Any]:
     """The entity_get row, or the 404 of found_entity; a route that asks more
     asks entity_question with its own questions instead (one round trip)."""
@@ -118,11 +125,21 @@ def require_entity(store: GraphStore, node_id: str, param: str = "id") -> dict[s
     return found_entity(store, node_id, rows, param)
 
 
-def briefs(store: GraphStore, ids: set[str | None]) -> dict[str, dict[str, Any]]:
+def _briefs_question(ids: set[str | None]) -> Question | None:
     wanted = sorted(i for i in ids if i)
-    if not wanted:
-        return {}
-    return {r["id"]: brief(r) for r in run(store, "entity_briefs", ids=wanted)}
+    return question("entity_briefs", ids=wanted) if wanted else None
+
+
+def briefs(store: GraphStore, ids: set[str | None]) -> dict[str, dict[str, Any]]:
+    """The briefs of these ids, by id (one read; none when there are no ids)."""
+    asked = _briefs_question(ids)
+    return {r["id"]: brief(r) for r in ask_all(store, asked)[0]} if asked else {}
+
+
+async def briefs_async(store: GraphStore, ids: set[str | None]) -> dict[str, dict[str, Any]]:
+    """briefs for an async route."""
+    asked = _briefs_question(ids)
+    return {r["id"]: brief(r) for r in (await ask_all_async(store, asked))[0]} if asked else {}
 
 
 def check_label(label: str, param: str = "label") -> str:
