@@ -22,6 +22,7 @@ from typing import Any
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.adjacency import Adjacency
 from nhskg.queries.directory import RANKS, Directory, Filters
 
 
@@ -253,14 +254,31 @@ def neighbourhood(
     seed_holds: bool = True,
     full_nodes: bool = True,
     full_edges: bool = True,
+    adjacency: Adjacency | None = None,
 ) -> Neighbourhood:
     """Breadth-first from the seed, one catalogue query per hop, then the
     induced edges. The seed is always included, but walked from only when it
     holds in the window. Nodes and edges are full records (every property,
     evidence included) or briefs (entity_briefs rows; subgraph_edge_briefs
     rows, which keep each edge's id and source ids): reading a thousand
-    edges' evidence from the engine was most of a depth-2 request."""
+    edges' evidence from the engine was most of a depth-2 request.
+
+    With the adjacency of the live build (nhskg.queries.adjacency) holding
+    the seed, the walk and the briefs come from memory, the same answers;
+    full records are still read from the engine, for the nodes and edges
+    the walk found (exports)."""
     label_list = list(labels) if labels else None
+    if adjacency is not None and adjacency.slot(seed) is not None:
+        walk = adjacency.walk(seed, depth, window, label_list, max_nodes, max_edges, seed_holds)
+        if full_nodes:
+            nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=walk.ids)]
+        else:
+            nodes = adjacency.node_briefs(walk.ids)
+        if full_edges:  # the same edges the walk found, read whole
+            edges = [r["edge"] for r in ask(store, "subgraph_edges", window, ids=walk.ids, limit=max_edges)]
+        else:
+            edges = adjacency.edge_briefs(walk.edges)
+        return Neighbourhood(walk.ids, nodes, edges, walk.truncated)
     seen: list[str] = [seed]
     known = {seed}
     frontier = [seed] if seed_holds else []

@@ -35,9 +35,9 @@ import threading
 from array import array
 from bisect import bisect_right
 from itertools import accumulate
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import BEGINNING, END, Window, holds
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SEP = "\x00"  # between an entity's texts in the blob
 END_MARK = "\x01"  # after each entity's texts
@@ -248,44 +249,52 @@ def read_directory(store: "GraphStore", build: str) -> Directory:
     return Directory(build, ask(store, "entity_directory"))
 
 
-class Directories:
-    """The directory of the live build in this worker process, loaded in the
-    background on first need (see the module docstring)."""
+class PerBuild(Generic[T]):
+    """What a worker keeps of the live build (the search directory, the
+    subgraph adjacency), loaded in the background on first need (see the
+    module docstring): `reader(store, build)` reads it, labelled `build`."""
 
-    def __init__(self) -> None:
-        self._current: Directory | None = None
+    def __init__(self, reader: Callable[["GraphStore", str], T], name: str) -> None:
+        self._reader = reader
+        self._name = name
+        self._current: T | None = None
         self._loading: str | None = None
         self._lock = threading.Lock()
 
-    def get(self, store: "GraphStore", build: str | None) -> Directory | None:
-        """The directory of `build`, or None (not loaded yet: a load starts;
-        or no build id, an unversioned graph: never)."""
+    def get(self, store: "GraphStore", build: str | None) -> T | None:
+        """What this worker holds of `build`, or None (not loaded yet: a load
+        starts; or no build id, an unversioned graph: never)."""
         current = self._current
         if not build:
             return None
-        if current is not None and current.build == build:
+        if current is not None and current.build == build:  # type: ignore[attr-defined]
             return current
         with self._lock:
             if self._loading is None:
                 self._loading = build
-                threading.Thread(target=self._load, args=(store, build), name="nhskg-directory", daemon=True).start()
+                threading.Thread(target=self._load, args=(store, build), name=f"nhskg-{self._name}", daemon=True).start()
         return None
 
-    def load(self, store: "GraphStore", build: str) -> Directory:
-        """Read the directory of `build` now, in this thread, and keep it."""
-        directory = read_directory(store, build)
-        self._current = directory  # one reference swap: readers see old or new, whole
-        return directory
+    def held(self, build: str) -> T | None:
+        """What is held of `build` now, never starting a load."""
+        current = self._current
+        return current if current is not None and current.build == build else None  # type: ignore[attr-defined]
+
+    def load(self, store: "GraphStore", build: str) -> T:
+        """Read it for `build` now, in this thread, and keep it."""
+        found = self._reader(store, build)
+        self._current = found  # one reference swap: readers see old or new, whole
+        return found
 
     def _load(self, store: "GraphStore", build: str) -> None:
         try:
             self.load(store, build)
-        except (UserError, OSError) as exc:  # the engine is down: the next search tries again
-            log.warning("search directory not loaded: %s", exc)
+        except (UserError, OSError) as exc:  # the engine is down: the next request tries again
+            log.warning("%s not loaded: %s", self._name, exc)
         finally:
             with self._lock:
                 self._loading = None
 
 
-# This worker's directories; nothing is read until a search asks.
-DIRECTORIES = Directories()
+# This worker's search directories; nothing is read until a search asks.
+DIRECTORIES: PerBuild[Directory] = PerBuild(read_directory, "search directory")
