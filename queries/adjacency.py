@@ -32,12 +32,14 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nhskg.core.errors import UserError
 from nhskg.core.timescope import Window, holds
-from nhskg.queries.directory import DIRECTORIES, Directory, PerBuild
+from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -47,9 +49,24 @@ log = logging.getLogger(__name__)
 # The parallel lists of a subgraph_adjacency row.
 COLUMNS = ("ids", "from_ids", "to_ids", "valid_from", "valid_to", "statuses", "undated", "derived", "event", "dates", "quantifiers", "source_ids")
 TYPE_LABEL = "OrganisationType"  # neighbours with it come first when the cap bites
+PAGE = 1000  # entities whose relationships one subgraph_adjacency read asks for (the catalogue's list cap)
 
 # A (valid_from, valid_to, status, undated) span, as the window rule reads it.
 Span = tuple[str | None, str | None, str | None, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """What relationships share, besides their id and ends: few distinct
+    ones (at 565,000 relationships, about 70,000), so each is kept once."""
+
+    span: Span
+    derived: bool
+    event: bool
+    type: str
+    date: str | None
+    quantifier: str | None
+    source_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,18 +79,17 @@ class Walk:
     truncated: bool
 
 
-class _Verdicts:
+def _verdicts(window: Window) -> Callable[[Span], bool]:
     """The window rule, once per distinct span met in one request."""
+    known: dict[Span, bool] = {}
 
-    def __init__(self, window: Window) -> None:
-        self.window = window
-        self.known: dict[Span, bool] = {}
+    def verdict(span: Span) -> bool:
+        found = known.get(span)
+        if found is None:
+            found = known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
+        return found
 
-    def __call__(self, span: Span) -> bool:
-        verdict = self.known.get(span)
-        if verdict is None:
-            verdict = self.known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, self.window)
-        return verdict
+    return verdict
 
 
 def _csr(ends: array, nodes: int) -> tuple[array, array]:
@@ -85,7 +101,7 @@ def _csr(ends: array, nodes: int) -> tuple[array, array]:
     for i in range(nodes):
         counts[i + 1] += counts[i]
     starts = array("i", counts)
-    fill = list(counts[:-1])
+    fill = counts[:-1]
     edges = array("i", bytes(4 * len(ends)))
     for edge, node in enumerate(ends):
         edges[fill[node]] = edge
@@ -96,64 +112,73 @@ def _csr(ends: array, nodes: int) -> tuple[array, array]:
 class Adjacency:
     """Every relationship between entities of one graph build, by node."""
 
-    def __init__(self, directory: Directory, rows: list[dict[str, Any]]) -> None:
+    def __init__(self, directory: Directory, rows: Iterable[dict[str, Any]]) -> None:
         """`directory`: the search directory of the same build (node briefs,
-        labels, spans); `rows`: the subgraph_adjacency rows (one per type)."""
+        labels, spans); `rows`: subgraph_adjacency rows (any number of pages)."""
         self.build = directory.build
         self.directory = directory
         self.slot_of: dict[str, int] = {node_id: slot for slot, node_id in enumerate(directory.ids)}
         self.is_type = bytes(TYPE_LABEL in labels for labels in directory.labels)
-        # Repeated values (dates, statuses, types, source-id lists, spans) are
-        # one object each: at 565,000 relationships most are repeats.
-        shared: dict[Any, Any] = {}
+        shared: dict[Any, Any] = {}  # one object per distinct value
         keep = shared.setdefault
-        flat: dict[str, list[Any]] = {column: [] for column in COLUMNS}
-        types: list[str] = []
+        kind_of: dict[Kind, int] = {}
+        self.kinds: list[Kind] = []
+        edges: list[tuple[str, int, int, int]] = []  # (id, from slot, to slot, kind)
+        slot_of = self.slot_of
         for group in rows:
-            for column in COLUMNS:
-                flat[column].extend(group[column])
-            types.extend([keep(group["type"], group["type"])] * len(group["ids"]))
-        order = sorted(range(len(types)), key=flat["ids"].__getitem__)  # subgraph_edge_briefs' ORDER BY r.id
-        ids, slot_of = flat["ids"], self.slot_of
-        self.ids: list[str] = [ids[i] for i in order]
-        self.types: list[str] = [types[i] for i in order]
-        self.sources: array = array("i", (slot_of[flat["from_ids"][i]] for i in order))
-        self.targets: array = array("i", (slot_of[flat["to_ids"][i]] for i in order))
-        valid_from, valid_to, statuses, undated = flat["valid_from"], flat["valid_to"], flat["statuses"], flat["undated"]
-        self.spans: list[Span] = [
-            keep(span, span) for span in ((valid_from[i] or None, valid_to[i] or None, statuses[i] or None, bool(undated[i])) for i in order)
-        ]
-        self.derived = bytes(flat["derived"][i] is True for i in order)
-        self.event = bytes(flat["event"][i] is True for i in order)
-        dates, quantifiers, source_ids = flat["dates"], flat["quantifiers"], flat["source_ids"]
-        self.dates: list[str | None] = [keep(dates[i], dates[i]) or None for i in order]
-        self.quantifiers: list[str | None] = [keep(quantifiers[i], quantifiers[i]) or None for i in order]
-        self.source_ids: list[tuple[str, ...]] = [keep(t, t) for t in (tuple(source_ids[i]) for i in order)]
-        del flat, shared, order
+            kind_type = keep(group["type"], group["type"])
+            for rel_id, a, b, valid_from, valid_to, status, undated, derived, event, date, quantifier, source_ids in zip(*(group[c] for c in COLUMNS)):
+                span = (valid_from or None, valid_to or None, status or None, bool(undated))
+                kind = Kind(keep(span, span), derived is True, event is True, kind_type, keep(date, date) or None, keep(quantifier, quantifier) or None, keep(tuple(source_ids), tuple(source_ids)))
+                number = kind_of.get(kind)
+                if number is None:
+                    number = kind_of[kind] = len(self.kinds)
+                    self.kinds.append(kind)
+                edges.append((rel_id, slot_of[a], slot_of[b], number))
+        del kind_of, shared
+        edges.sort()  # subgraph_edge_briefs' ORDER BY r.id
+        # Relationship ids, one string: edge e's is id_text[id_at[e]:id_at[e + 1]].
+        self.id_text = "".join(e[0] for e in edges)
+        self.id_at = array("q", accumulate((len(e[0]) for e in edges), initial=0))
+        self.sources = array("i", (e[1] for e in edges))
+        self.targets = array("i", (e[2] for e in edges))
+        self.kind = array("i", (e[3] for e in edges))
+        del edges
         nodes = len(directory.ids)
         self.out_starts, self.out_edges = _csr(self.sources, nodes)
         self.in_starts, self.in_edges = _csr(self.targets, nodes)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.sources)
+
+    def edge_id(self, e: int) -> str:
+        return self.id_text[self.id_at[e] : self.id_at[e + 1]]
 
     def slot(self, node_id: str) -> int | None:
         return self.slot_of.get(node_id)
 
     def node_holds(self, node_id: str, window: Window) -> bool:
         """The seed's test (the route's holds(...) on its record)."""
-        span = self.directory.spans[self.slot_of[node_id]]
-        return holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
+        return _verdicts(window)(self.directory.spans[self.slot_of[node_id]])
 
     def walk(self, seed: str, depth: int, window: Window, labels: Iterable[str] | None, max_nodes: int, max_edges: int, seed_holds: bool) -> Walk:
         """queries.answers.neighbourhood's walk (see the module docstring);
         the seed must be a node of this build."""
-        verdict = _Verdicts(window)
+        verdict = _verdicts(window)
+        kinds = self.kinds
+        kind_holds: dict[int, bool] = {}
+
+        def edge_holds(e: int) -> bool:
+            k = kind_of[e]
+            found = kind_holds.get(k)
+            if found is None:
+                found = kind_holds[k] = verdict(kinds[k].span)
+            return found
+
         directory = self.directory
         node_spans, node_labels, ids = directory.spans, directory.labels, directory.ids
-        edge_spans, sources, targets, derived, event, is_type = self.spans, self.sources, self.targets, self.derived, self.event, self.is_type
+        sources, targets, kind_of, is_type = self.sources, self.targets, self.kind, self.is_type
         wanted = frozenset(labels) if labels else None
-        label_ok: dict[int, bool] = {}
         start = self.slot_of[seed]
         seen = [start]
         known = {start}
@@ -168,17 +193,14 @@ class Adjacency:
                 for starts, edges, ends in ((self.out_starts, self.out_edges, targets), (self.in_starts, self.in_edges, sources)):
                     for e in edges[starts[node] : starts[node + 1]]:
                         other = ends[e]
-                        if other in known or reached.get(other) == 0 or not verdict(edge_spans[e]):
+                        if other in known or reached.get(other) == 0 or not edge_holds(e):
                             continue
-                        if not event[e] and not verdict(node_spans[other]):
+                        kind = kinds[kind_of[e]]
+                        if not kind.event and not verdict(node_spans[other]):
                             continue
-                        if wanted is not None:
-                            ok = label_ok.get(other)
-                            if ok is None:
-                                ok = label_ok[other] = not wanted.isdisjoint(node_labels[other])
-                            if not ok:
-                                continue
-                        reached[other] = derived[e]
+                        if wanted is not None and wanted.isdisjoint(node_labels[other]):
+                            continue
+                        reached[other] = kind.derived
             new = sorted(reached, key=lambda n: (reached[n], 1 - is_type[n], ids[n]))
             room = max_nodes - len(seen)
             if len(new) > room:
@@ -186,12 +208,11 @@ class Adjacency:
             seen.extend(new)
             known.update(new)
             frontier = new
-        inside = known
         found: list[int] = []
         out_starts, out_edges = self.out_starts, self.out_edges
         for node in seen:
             for e in out_edges[out_starts[node] : out_starts[node + 1]]:
-                if targets[e] in inside and verdict(edge_spans[e]):
+                if targets[e] in known and edge_holds(e):
                     found.append(e)
         found.sort()
         if len(found) > max_edges:
@@ -213,19 +234,20 @@ class Adjacency:
         ids = self.directory.ids
         out = []
         for e in edges:
-            valid_from, valid_to, status, _ = self.spans[e]
+            kind = self.kinds[self.kind[e]]
+            valid_from, valid_to, status, _ = kind.span
             out.append(
                 {
-                    "id": self.ids[e],
+                    "id": self.edge_id(e),
                     "valid_from": valid_from,
                     "valid_to": valid_to,
                     "status": status,
-                    "source_ids": list(self.source_ids[e]),
-                    "derived": bool(self.derived[e]),
-                    "event": bool(self.event[e]),
-                    "date": self.dates[e],
-                    "quantifier": self.quantifiers[e],
-                    "type": self.types[e],
+                    "source_ids": list(kind.source_ids),
+                    "derived": kind.derived,
+                    "event": kind.event,
+                    "date": kind.date,
+                    "quantifier": kind.quantifier,
+                    "type": kind.type,
                     "from": ids[self.sources[e]],
                     "to": ids[self.targets[e]],
                 }
@@ -233,13 +255,26 @@ class Adjacency:
         return out
 
 
-def read_adjacency(store: "GraphStore", build: str) -> Adjacency:
+def read_adjacency(store: "GraphStore", build: str, max_relationships: int) -> Adjacency:
     """Read the adjacency of the live graph, labelled `build` (read before),
-    with the search directory of that build (read now when not held)."""
-    from nhskg.queries.answers import ask  # answers imports this module
+    with the search directory of that build (read now when not held), a
+    page of entities at a time (no one large read holds the engine, nor a
+    large reply the worker's memory). NotKept when the graph has more than
+    `max_relationships`; UserError when the graph changed meanwhile (the
+    next request tries again)."""
+    from nhskg.queries.answers import ask, ask_all, question  # answers imports this module
 
+    (count,) = ask(store, "relationship_count")
+    if count["count"] > max_relationships:
+        raise NotKept(f"{count['count']} relationships, more than the {max_relationships} kept in memory")
     directory = DIRECTORIES.held(build) or DIRECTORIES.load(store, build)
-    return Adjacency(directory, ask(store, "subgraph_adjacency"))
+    ids = directory.ids
+    pages = (ask(store, "subgraph_adjacency", ids=ids[i : i + PAGE]) for i in range(0, len(ids), PAGE))
+    adjacency = Adjacency(directory, (row for page in pages for row in page))
+    now = store.build_info()
+    if now is None or now.build_id != build:
+        raise UserError("the graph was replaced while its adjacency was read")
+    return adjacency
 
 
 # This worker's adjacencies; nothing is read until a /subgraph asks.

@@ -249,30 +249,38 @@ def read_directory(store: "GraphStore", build: str) -> Directory:
     return Directory(build, ask(store, "entity_directory"))
 
 
+class NotKept(Exception):
+    """This build is not kept in memory (say, larger than a setting allows):
+    the engine answers for it, and no load is tried again."""
+
+
 class PerBuild(Generic[T]):
     """What a worker keeps of the live build (the search directory, the
     subgraph adjacency), loaded in the background on first need (see the
-    module docstring): `reader(store, build)` reads it, labelled `build`."""
+    module docstring): `reader(store, build, *options)` reads it, labelled
+    `build`, or raises NotKept."""
 
-    def __init__(self, reader: Callable[["GraphStore", str], T], name: str) -> None:
+    def __init__(self, reader: Callable[..., T], name: str) -> None:
         self._reader = reader
         self._name = name
         self._current: T | None = None
         self._loading: str | None = None
+        self._not_kept: str | None = None
         self._lock = threading.Lock()
 
-    def get(self, store: "GraphStore", build: str | None) -> T | None:
+    def get(self, store: "GraphStore", build: str | None, *options: Any) -> T | None:
         """What this worker holds of `build`, or None (not loaded yet: a load
-        starts; or no build id, an unversioned graph: never)."""
+        starts; or no build id, an unversioned graph, or a build not kept:
+        never)."""
         current = self._current
-        if not build:
+        if not build or build == self._not_kept:
             return None
         if current is not None and current.build == build:  # type: ignore[attr-defined]
             return current
         with self._lock:
             if self._loading is None:
                 self._loading = build
-                threading.Thread(target=self._load, args=(store, build), name=f"nhskg-{self._name}", daemon=True).start()
+                threading.Thread(target=self._load, args=(store, build, *options), name=f"nhskg-{self._name}", daemon=True).start()
         return None
 
     def held(self, build: str) -> T | None:
@@ -280,15 +288,18 @@ class PerBuild(Generic[T]):
         current = self._current
         return current if current is not None and current.build == build else None  # type: ignore[attr-defined]
 
-    def load(self, store: "GraphStore", build: str) -> T:
+    def load(self, store: "GraphStore", build: str, *options: Any) -> T:
         """Read it for `build` now, in this thread, and keep it."""
-        found = self._reader(store, build)
+        found = self._reader(store, build, *options)
         self._current = found  # one reference swap: readers see old or new, whole
         return found
 
-    def _load(self, store: "GraphStore", build: str) -> None:
+    def _load(self, store: "GraphStore", build: str, *options: Any) -> None:
         try:
-            self.load(store, build)
+            self.load(store, build, *options)
+        except NotKept as exc:
+            self._not_kept = build
+            log.info("%s not kept for build %s: %s", self._name, build, exc)
         except (UserError, OSError) as exc:  # the engine is down: the next request tries again
             log.warning("%s not loaded: %s", self._name, exc)
         finally:

@@ -80,7 +80,8 @@ def subgraph(
     full = parse_expand(expand)
     if format != "json":
         full = set(EXPANDABLE)  # downloads for Gephi and notebooks carry everything
-    adjacency = ADJACENCIES.get(store, request_build(request, store))
+    kept = request.app.state.holder.settings.subgraph_memory_relationships
+    adjacency = ADJACENCIES.get(store, request_build(request, store), kept) if kept else None
     if adjacency is not None and adjacency.slot(seed) is not None:
         seed_holds = adjacency.node_holds(seed, window)  # the seed's record, from memory
     else:
