@@ -255,6 +255,7 @@ def neighbourhood(
     full_nodes: bool = True,
     full_edges: bool = True,
     adjacency: Adjacency | None = None,
+    edge_shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Neighbourhood:
     """Breadth-first from the seed, one catalogue query per hop, then the
     induced edges. The seed is always included, but walked from only when it
@@ -266,7 +267,8 @@ def neighbourhood(
     With the adjacency of the live build (nhskg.queries.adjacency) holding
     the seed, the walk and the briefs come from memory, the same answers;
     full records are still read from the engine, for the nodes and edges
-    the walk found (exports)."""
+    the walk found (exports). `edge_shape`: what each edge row is given as
+    (the route's brief or record; the rows themselves when None)."""
     label_list = list(labels) if labels else None
     if adjacency is not None and adjacency.slot(seed) is not None:
         walk = adjacency.walk(seed, depth, window, label_list, max_nodes, max_edges, seed_holds)
@@ -276,8 +278,10 @@ def neighbourhood(
             nodes = adjacency.node_briefs(walk.ids)
         if full_edges:  # the same edges the walk found, read whole
             edges = [r["edge"] for r in ask(store, "subgraph_edges", window, ids=walk.ids, limit=max_edges)]
+            if edge_shape is not None:
+                edges = [edge_shape(e) for e in edges]
         else:
-            edges = adjacency.edge_briefs(walk.edges)
+            edges = adjacency.edge_briefs(walk.edges, edge_shape)
         return Neighbourhood(walk.ids, nodes, edges, walk.truncated)
     seen: list[str] = [seed]
     known = {seed}
@@ -302,6 +306,8 @@ def neighbourhood(
     edges = [r["edge"] for r in ask(store, edge_query, window, ids=seen, limit=max_edges + 1)]
     if len(edges) > max_edges:
         edges, truncated = edges[:max_edges], True
+    if edge_shape is not None:
+        edges = [edge_shape(e) for e in edges]
     return Neighbourhood(seen, nodes, edges, truncated)
 
 

@@ -89,6 +89,7 @@ def subgraph(
     walk = neighbourhood(
         store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, seed_holds,
         full_nodes="nodes" in full, full_edges="edges" in full, adjacency=adjacency,
+        edge_shape=ser.relationship if "edges" in full else ser.relationship_brief,
     )
     data = {
         "seed": seed,
@@ -100,7 +101,7 @@ def subgraph(
         "truncated": walk.truncated,
         "caps": {**CAPS, "max_nodes": max_nodes},
         "nodes": [ser.node(n) if "nodes" in full else ser.node_brief(n) for n in walk.nodes],
-        "edges": [ser.relationship(e) if "edges" in full else ser.relationship_brief(e) for e in walk.edges],
+        "edges": walk.edges,
     }
     when = window.as_of or f"{window.start}_{window.end}"
     stem = "subgraph-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in seed) + f"-{when}"
