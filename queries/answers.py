@@ -9,7 +9,7 @@ call them too):
   is the record's `accountability_retained_by`, else the delegator;
 - the statute behind a succession step: stated on the step, else inferred
   from what abolished the predecessor or established the successor;
-- the neighbourhood walk behind /subgraph (breadth-first, one query a hop).
+- the neighbourhood walk behind /subgraph (breadth-first, one query a hop, or in memory: nhskg.queries.adjacency).
 """
 
 from __future__ import annotations
