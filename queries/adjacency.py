@@ -35,7 +35,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from itertools import accumulate
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import Window, holds
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
+N = TypeVar("N")  # a node: an id (the engine's walk) or a slot (memory)
 
 # The parallel lists of a subgraph_adjacency row.
 COLUMNS = ("ids", "from_ids", "to_ids", "valid_from", "valid_to", "statuses", "undated", "derived", "event", "dates", "quantifiers", "source_ids")
@@ -91,6 +92,30 @@ def _verdicts(window: Window) -> Callable[[Span], bool]:
         return found
 
     return verdict
+
+
+def breadth_first(seed: N, depth: int, max_nodes: int, from_seed: bool, hop: Callable[[list[N], set[N]], Iterable[N]]) -> tuple[list[N], set[N], bool]:
+    """The neighbourhood walk's frame, for the engine and for memory alike:
+    up to `depth` hops from the seed (none when not `from_seed`: a seed that
+    does not hold stands alone), `hop(frontier, known)` giving the next
+    nodes in the order the cap keeps them (known ones are skipped), at most
+    `max_nodes` in all. (nodes in the order reached, the same as a set,
+    whether the cap bit)."""
+    seen = [seed]
+    known = {seed}
+    frontier = [seed] if from_seed else []
+    truncated = False
+    for _ in range(depth):
+        if not frontier:
+            break
+        new = [n for n in hop(frontier, known) if n not in known]
+        room = max_nodes - len(seen)
+        if len(new) > room:
+            new, truncated = new[:room], True
+        seen.extend(new)
+        known.update(new)
+        frontier = new
+    return seen, known, truncated
 
 
 def _csr(ends: array, nodes: int) -> tuple[array, array]:
@@ -172,18 +197,13 @@ class Adjacency:
         node_spans, node_labels, ids = directory.spans, directory.labels, directory.ids
         sources, targets, kind_of, is_type = self.sources, self.targets, self.kind, self.is_type
         wanted = frozenset(labels) if labels else None
-        start = self.slot_of[seed]
-        seen = [start]
-        known = {start}
-        frontier = [start] if seed_holds else []
-        truncated = False
-        for _ in range(depth):
-            if not frontier:
-                break
+        hops = (self.out_starts, self.out_edges, targets), (self.in_starts, self.in_edges, sources)
+
+        def hop(frontier: list[int], known: set[int]) -> list[int]:
             # neighbour slot -> 0 when some edge reaching it is stated, 1 when all are derived
             reached: dict[int, int] = {}
             for node in frontier:
-                for starts, edges, ends in ((self.out_starts, self.out_edges, targets), (self.in_starts, self.in_edges, sources)):
+                for starts, edges, ends in hops:
                     for e in edges[starts[node] : starts[node + 1]]:
                         other = ends[e]
                         if other in known or reached.get(other) == 0:
@@ -200,13 +220,9 @@ class Adjacency:
                         if wanted is not None and wanted.isdisjoint(node_labels[other]):
                             continue
                         reached[other] = kind.derived
-            new = sorted(reached, key=lambda n: (reached[n], 1 - is_type[n], ids[n]))
-            room = max_nodes - len(seen)
-            if len(new) > room:
-                new, truncated = new[:room], True
-            seen.extend(new)
-            known.update(new)
-            frontier = new
+            return sorted(reached, key=lambda n: (reached[n], 1 - is_type[n], ids[n]))
+
+        seen, known, truncated = breadth_first(self.slot_of[seed], depth, max_nodes, seed_holds, hop)
         found: list[int] = []
         out_starts, out_edges = self.out_starts, self.out_edges
         for node in seen:
@@ -289,7 +305,7 @@ def read_adjacency(store: "GraphStore", build: str, max_relationships: int) -> A
     large reply the worker's memory). NotKept when the graph has more than
     `max_relationships`; UserError when the graph changed meanwhile (the
     next request tries again)."""
-    from nhskg.queries.answers import ask, ask_all, question  # answers imports this module
+    from nhskg.queries.answers import ask  # answers imports this module
 
     (count,) = ask(store, "relationship_count")
     if count["count"] > max_relationships:

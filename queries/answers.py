@@ -22,7 +22,7 @@ from typing import Any
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
-from nhskg.queries.adjacency import Adjacency
+from nhskg.queries.adjacency import Adjacency, breadth_first
 from nhskg.queries.directory import RANKS, Directory, Filters
 
 
@@ -283,21 +283,12 @@ def neighbourhood(
         else:
             edges = adjacency.edge_briefs(walk.edges, edge_shape)
         return Neighbourhood(walk.ids, nodes, edges, walk.truncated)
-    seen: list[str] = [seed]
-    known = {seed}
-    frontier = [seed] if seed_holds else []
-    truncated = False
-    for _ in range(depth):
-        if not frontier:
-            break
-        rows = ask(store, "subgraph_neighbours", window, ids=frontier, labels=label_list, limit=max_nodes + len(seen) + 1)
-        new = [r["id"] for r in rows if r["id"] not in known]
-        room = max_nodes - len(seen)
-        if len(new) > room:
-            new, truncated = new[:room], True
-        seen.extend(new)
-        known.update(new)
-        frontier = new
+
+    def hop(frontier: list[str], known: set[str]) -> list[str]:
+        rows = ask(store, "subgraph_neighbours", window, ids=frontier, labels=label_list, limit=max_nodes + len(known) + 1)
+        return [r["id"] for r in rows]
+
+    seen, _, truncated = breadth_first(seed, depth, max_nodes, seed_holds, hop)
     if full_nodes:
         nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=seen)]
     else:

@@ -13,7 +13,7 @@ import io
 import random
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +22,12 @@ from fastapi.testclient import TestClient
 
 from nhskg.api import serialise as ser
 from nhskg.api.app import create_app
+from nhskg.core.errors import UserError
 from nhskg.core.settings import Settings
 from nhskg.core.timescope import ALL_STATUSES, Window, holds
 from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
-from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.graph.store import GraphData
 from nhskg.queries.adjacency import ADJACENCIES, Adjacency, read_adjacency
 from nhskg.queries.answers import Neighbourhood, ask, neighbourhood
 from nhskg.queries.directory import NotKept
@@ -141,15 +142,6 @@ def test_full_records_are_read_for_what_the_walk_found(engine_store: GraphStore,
 # --- through the app: the same bytes, and never an old build's adjacency ----------------
 
 
-def _graph(name: str) -> GraphData:
-    body = {"id": "org:test-body", "name": name, "valid_from": "2020-01-01"}
-    kind = {"id": "type:test-kind", "name": "Test kind"}
-    return GraphData(
-        nodes=[NodeRow("org:test-body", ("Entity", "Organisation"), body), NodeRow("type:test-kind", ("Entity", "OrganisationType"), kind)],
-        relationships=[RelRow("rel:test", "INSTANCE_OF", "org:test-body", "type:test-kind", {"valid_from": "2020-01-01"})],
-    )
-
-
 def _adjacency_of_live_build(store: GraphStore) -> Adjacency:
     """Wait (at most 20 s) for this worker's background load of the live build."""
     build = store.build_info()
@@ -161,29 +153,19 @@ def _adjacency_of_live_build(store: GraphStore) -> Adjacency:
     return found
 
 
-@pytest.fixture
-def own_graph(tmp_path: Path) -> Iterator[tuple[FalkorDBStore, TestClient]]:
-    store = FalkorDBStore(tmp_path / "data")
-    store.replace_graph(_graph("Before Trust"), version="test:1")
-    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "data"), answer_cache_mb=0)
-    with TestClient(create_app(settings, store=store)) as client:
-        yield store, client
-    store.close()
-
-
 def _names(client: TestClient) -> list[str]:
     response = client.get("/subgraph", params={"seed": "type:test-kind", "as_of": "2024-01-01"})
     assert response.status_code == 200
     return sorted(n["name"] for n in response.json()["nodes"])
 
 
-def test_a_replaced_graph_is_walked_at_once_never_through_the_old_adjacency(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+def test_a_replaced_graph_is_walked_at_once_never_through_the_old_adjacency(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
     store, client = own_graph
     assert _names(client) == ["Before Trust", "Test kind"]
     old = _adjacency_of_live_build(store)
     assert _names(client) == ["Before Trust", "Test kind"]  # now from memory
 
-    store.replace_graph(_graph("After Trust"), version="test:2")  # what `nhskg ingest` does
+    store.replace_graph(small_graph("After Trust"), version="test:2")  # what `nhskg ingest` does
 
     assert _names(client) == ["After Trust", "Test kind"]  # the old adjacency is not the live build's
     new = _adjacency_of_live_build(store)
@@ -191,21 +173,22 @@ def test_a_replaced_graph_is_walked_at_once_never_through_the_old_adjacency(own_
     assert _names(client) == ["After Trust", "Test kind"]
 
 
-def test_a_graph_over_the_setting_is_never_kept(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+def test_a_graph_over_the_setting_is_never_kept(own_graph: tuple[FalkorDBStore, TestClient], monkeypatch: pytest.MonkeyPatch) -> None:
     store, _ = own_graph
     build = store.build_info()
     assert build is not None
+
+    def kept() -> int:
+        return Settings.from_env().subgraph_memory_relationships
+
+    monkeypatch.setenv("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", "0")
     with pytest.raises(NotKept):
-        read_adjacency(store, build.build_id, 0)  # one relationship, more than none
-    assert len(read_adjacency(store, build.build_id, 1)) == 1
-
-
-def test_the_setting_reads_a_whole_number(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", "2_000_000")
-    assert Settings.from_env().subgraph_memory_relationships == 2_000_000
+        read_adjacency(store, build.build_id, kept())  # one relationship, more than none
+    monkeypatch.setenv("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", "1_000")
+    assert len(read_adjacency(store, build.build_id, kept())) == 1
     monkeypatch.setenv("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", "lots")
-    with pytest.raises(Exception, match="NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS must be a whole number of relationships"):
-        Settings.from_env()
+    with pytest.raises(UserError, match="NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS must be a whole number of relationships"):
+        kept()
 
 
 def _body(response: Any) -> Any:
