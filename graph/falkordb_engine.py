@@ -46,14 +46,17 @@ from redis.retry import Retry
 from nhskg.graph import falkordb_reply
 from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands, prefetched
 from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
-from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS
+from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS, REL_TYPES
 from nhskg.graph.store import (
+    BUILD_READ,
     BuildInfo,
+    GraphCounts,
     GraphData,
     GraphStore,
     Progress,
     Statement,
     build_statement,
+    graph_counts,
     new_build,
     plain,
     rebuild_statement,
@@ -301,6 +304,38 @@ class FalkorDBStore(GraphStore):
             return [_rows(reply, graph) for reply in replies]
 
         return self._call(run)
+
+    def counts(self) -> GraphCounts:
+        """The base class's one query groups every relationship by type, which
+        FalkorDB does by walking them all: 8-12 s at 100,000 organisations, so
+        the first /health after each swap could outlast the query timeout. A
+        count of one label or one relationship type is answered from the
+        engine's matrices in well under a millisecond, so this sends one such
+        count per label and per type of the vocabulary (names from the
+        vocabulary, never from a caller), plus the build read, as one
+        MULTI/EXEC: the engine runs them with nothing in between, so a swap
+        cannot tear the counts. All 40 types and 27 labels: ~25 ms at 100k."""
+        labels = sorted(ALL_LABELS)
+        types = sorted(REL_TYPES)
+        queries = [f"MATCH (n:{label}) RETURN count(n) AS n" for label in labels]
+        queries += [f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n" for rel_type in types]
+        queries.append(BUILD_READ[0])
+
+        def run() -> list[list[dict[str, Any]]]:
+            with self.conn.pipeline(transaction=True) as pipe:
+                for cypher in queries:
+                    pipe.execute_command("GRAPH.RO_QUERY", self.graph_name, cypher, "--compact")
+                replies = pipe.execute(raise_on_error=False)
+            graph = self.db.select_graph(self.graph_name)
+            return [_rows(reply, graph) for reply in replies]
+
+        *counted, build_rows = self._call(run)
+        numbers = [rows[0]["n"] if rows else 0 for rows in counted]
+        return graph_counts(
+            dict(zip(labels, numbers[: len(labels)])),
+            dict(zip(types, numbers[len(labels) :])),
+            build_rows[0].get("source_version") if build_rows else None,
+        )
 
     # -- writes --------------------------------------------------------------------
 

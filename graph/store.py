@@ -57,6 +57,20 @@ class GraphCounts:
     version: str | None = None
 
 
+def graph_counts(by_label: Mapping[str, Any], by_type: Mapping[str, Any], version: str | None) -> GraphCounts:
+    """Counts by label and by type (labels and types with none left out) ->
+    GraphCounts. Every node has the label Entity, so its count is the node count."""
+    labels = {label: int(n) for label, n in by_label.items() if int(n)}
+    types = {rel_type: int(n) for rel_type, n in by_type.items() if int(n)}
+    return GraphCounts(
+        nodes=labels.get(BASE_LABEL, 0),
+        relationships=sum(types.values()),
+        by_label=dict(sorted(labels.items())),
+        by_type=dict(sorted(types.items())),
+        version=version,
+    )
+
+
 Statement = tuple[str, dict[str, Any]]
 
 
@@ -226,14 +240,10 @@ class GraphStore(abc.ABC):
         of the live graph, from one consistent read."""
         rows = self.run_read(_COUNTS, {})
         row = rows[0] if rows else {"by_label": [], "by_type": [], "version": None}
-        by_label = {r["label"]: int(r["count"]) for r in row["by_label"] if r.get("label") is not None}
-        by_type = {r["type"]: int(r["count"]) for r in row["by_type"] if r.get("type") is not None and int(r["count"])}
-        return GraphCounts(
-            nodes=by_label.get(BASE_LABEL, 0),
-            relationships=sum(by_type.values()),
-            by_label=dict(sorted(by_label.items())),
-            by_type=dict(sorted(by_type.items())),
-            version=row.get("version"),
+        return graph_counts(
+            {r["label"]: r["count"] for r in row["by_label"] if r.get("label") is not None},
+            {r["type"]: r["count"] for r in row["by_type"] if r.get("type") is not None},
+            row.get("version"),
         )
 
     def build_info(self) -> BuildInfo | None:

@@ -310,7 +310,7 @@ def read_adjacency(store: "GraphStore", build: str, max_relationships: int) -> A
     (count,) = ask(store, "relationship_count")
     if count["count"] > max_relationships:
         raise NotKept(f"{count['count']} relationships, more than the {max_relationships} kept in memory")
-    directory = DIRECTORIES.held(build) or DIRECTORIES.load(store, build)
+    directory = DIRECTORIES.require(store, build)
     ids = directory.ids
     pages = (ask(store, "subgraph_adjacency", ids=ids[i : i + PAGE]) for i in range(0, len(ids), PAGE))
     adjacency = Adjacency(directory, (row for page in pages for row in page))

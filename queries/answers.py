@@ -23,7 +23,7 @@ from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
 from nhskg.queries.adjacency import Adjacency, breadth_first
-from nhskg.queries.directory import RANKS, Directory, Filters
+from nhskg.queries.directory import DIRECTORIES, RANKS, Directory, Filters
 
 
 def ask(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
@@ -360,6 +360,18 @@ def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = S
     return [{"id": r["id"], "name": r.get("name"), "labels": sorted(r.get("labels") or [])} for _, r in scored[:n]]
 
 
+def suggest_entities(store: GraphStore, text: str, n: int = 5) -> list[dict[str, Any]]:
+    """closest_entities for the suggestions of a 404 or a search miss, scored through this
+    worker's search directory of the live build (read now when it has none),
+    which scores only likely candidates on a large graph: reading and scoring
+    every name from the engine took 15 s an unknown id at 100,000
+    organisations. An unversioned graph (no build id) is scored from the engine."""
+    build = store.build_info()
+    if build is None:
+        return closest_entities(store, text, n)
+    return closest_entities(store, text, n, rows=DIRECTORIES.require(store, build.build_id).similar_rows(text))
+
+
 @dataclass
 class Search:
     items: list[dict[str, Any]]
@@ -390,7 +402,7 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     if total or not filters.get("q"):
         return Search(items, total)
     # Typo tolerance: rank the closest names, then keep those the other filters allow.
-    close = closest_entities(store, filters["q"], n=50)
+    close = suggest_entities(store, filters["q"], n=50)
     allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, limit=100_000, offset=0)} if close else {}
     similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
     for item in similar:
@@ -416,7 +428,7 @@ def _search_directory(
     if kept or not q:
         return Search([{**directory.row(slot), "match": RANKS[rank] if q else None} for slot, rank in kept[offset : offset + limit]], len(kept))
     # Typo tolerance, as above: the closest names the other filters allow.
-    close = closest_entities(store, q, n=50, rows=directory.name_rows())
+    close = closest_entities(store, q, n=50, rows=directory.similar_rows(q))
     allowed = directory.select(((slot, 0) for slot in directory.slots([c["id"] for c in close])), window, filters) or []
     similar = [{**directory.row(slot), "match": "similar"} for slot, _ in allowed]
     return Search(similar[offset : offset + limit], len(similar), similar=True)

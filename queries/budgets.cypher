@@ -7,7 +7,9 @@
 // param: limit int At most this many rows
 // param: offset int Skip this many rows first
 // example: {"q": null, "holder": null, "fiscal_year": "2017/18", "limit": 50, "offset": 0}
-OPTIONAL MATCH (hn:Entity {id: $holder})-[hi:INSTANCE_OF]-(ht:Entity)
+// No holder is looked up as '' (no node's id), through the id index: a null
+// is looked up by scanning every entity.
+OPTIONAL MATCH (hn:Entity {id: coalesce($holder, '')})-[hi:INSTANCE_OF]-(ht:Entity)
 WHERE @valid(hi)
 WITH [$holder] + collect(ht.id) AS holders
 MATCH (b:Budget)

@@ -6,18 +6,21 @@
 // param: service string? Service id the function concerns, e.g. service:dental-services
 // param: limit int At most this many chains
 // example: {"delegator": "org:nhs-england", "delegate": null, "service": "service:dental-services", "as_of": "2024-01-01", "limit": 201}
-OPTIONAL MATCH sp = (svc:Service {id: $service})-[:PART_OF*1..6]->(anc:Service)
+// An id left out is looked up as '' (no node's id): FalkorDB looks a null
+// up by scanning every node of the label (36 ms at 100,000 organisations),
+// a value through the id index.
+OPTIONAL MATCH sp = (svc:Service {id: coalesce($service, '')})-[:PART_OF*1..6]->(anc:Service)
 WHERE all(r IN relationships(sp) WHERE @valid(r))
   AND all(x IN nodes(sp) WHERE @valid(x))
 WITH [$service] + collect(anc.id) AS covering
-OPTIONAL MATCH (fi:Entity {id: $delegator})
+OPTIONAL MATCH (fi:Entity {id: coalesce($delegator, '')})
 // Each end is found by its id first (a WITH between), then its types: in one
 // pattern FalkorDB's planner scanned every entity for the type end instead.
 WITH covering, fi
 OPTIONAL MATCH (fi)-[fr:INSTANCE_OF]->(ft:Entity)
 WHERE @valid(fr) AND @valid(ft)
 WITH covering, [$delegator] + collect(ft.id) AS froms
-OPTIONAL MATCH (ti:Entity {id: $delegate})
+OPTIONAL MATCH (ti:Entity {id: coalesce($delegate, '')})
 WITH covering, froms, ti
 OPTIONAL MATCH (ti)-[tr:INSTANCE_OF]->(tt:Entity)
 WHERE @valid(tr) AND @valid(tt)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import BEGINNING, END, Window, holds
+from nhskg.queries.name_grams import CANDIDATES, SCORE_ALL_UP_TO, GramIndex
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -70,6 +71,8 @@ class Directory:
     def __init__(self, build: str, rows: list[dict[str, Any]]) -> None:
         """`rows`: the entity_directory rows (one per set of labels)."""
         self.build = build
+        self._grams: GramIndex | None = None  # built on the first miss (similar_rows)
+        self._grams_lock = threading.Lock()
         row: dict[str, list[Any]] = {column: [] for column in COLUMNS}
         labels: list[tuple[str, ...]] = []
         for group in rows:
@@ -234,12 +237,28 @@ class Directory:
             "ons_code": self.ons[slot],
         }
 
-    def name_rows(self) -> Iterator[dict[str, Any]]:
-        """entity_names rows (every entity but sources), for closest_entities."""
-        for slot, node_id in enumerate(self.ids):
+    def name_rows(self, slots: Iterable[int] | None = None) -> Iterator[dict[str, Any]]:
+        """entity_names rows (every entity but sources, or those of `slots`), for closest_entities."""
+        for slot in range(len(self.ids)) if slots is None else slots:
             if "Source" in self.labels[slot]:
                 continue
-            yield {"id": node_id, "name": self.names[slot], "labels": list(self.labels[slot]), "aliases": list(self.aliases.get(slot, ())), "ods_code": self.ods[slot], "ons_code": self.ons[slot]}
+            yield {"id": self.ids[slot], "name": self.names[slot], "labels": list(self.labels[slot]), "aliases": list(self.aliases.get(slot, ())), "ods_code": self.ods[slot], "ons_code": self.ons[slot]}
+
+    def similar_rows(self, text: str, score_all_up_to: int = SCORE_ALL_UP_TO, candidates: int = CANDIDATES) -> Iterator[dict[str, Any]]:
+        """The name rows closest_entities should score for `text`: all of
+        them on a graph of at most `score_all_up_to` entities, else those
+        sharing the most trigrams with it (nhskg.queries.name_grams)."""
+        if len(self.ids) <= score_all_up_to:
+            return self.name_rows()
+        with self._grams_lock:  # built once, by the first caller; the others wait for it
+            if self._grams is None:
+                self._grams = GramIndex((slot, self._texts_of(slot)) for slot in range(len(self.ids)) if "Source" not in self.labels[slot])
+        return self.name_rows(self._grams.candidates(text, candidates))
+
+    def _texts_of(self, slot: int) -> tuple[str, ...]:
+        """What closest_entities compares with: id, id slug, name, aliases, codes."""
+        node_id = self.ids[slot]
+        return (node_id, node_id.split(":", 1)[-1].replace("-", " "), self.names[slot] or "", *self.aliases.get(slot, ()), self.ods[slot] or "", self.ons[slot] or "")
 
 
 def read_directory(store: "GraphStore", build: str) -> Directory:
@@ -267,6 +286,7 @@ class PerBuild(Generic[T]):
         self._loading: str | None = None
         self._not_kept: str | None = None
         self._lock = threading.Lock()
+        self._require_lock = threading.Lock()
 
     def get(self, store: "GraphStore", build: str | None, *options: Any) -> T | None:
         """What this worker holds of `build`, or None (not loaded yet: a load
@@ -293,6 +313,19 @@ class PerBuild(Generic[T]):
         found = self._reader(store, build, *options)
         self._current = found  # one reference swap: readers see old or new, whole
         return found
+
+    def require(self, store: "GraphStore", build: str, *options: Any) -> T:
+        """What this worker holds of `build`, read now in this thread when it
+        has none; callers that come during a load wait for it rather than
+        read it again (for a caller that cannot answer without it)."""
+        current = self.held(build)
+        if current is not None:
+            return current
+        with self._require_lock:
+            current = self.held(build)
+            if current is not None:
+                return current
+            return self.load(store, build, *options)
 
     def _load(self, store: "GraphStore", build: str, *options: Any) -> None:
         try:

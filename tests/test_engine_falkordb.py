@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.graph.falkordb_engine import INDEXED_LABELS, FalkorDBStore
-from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.graph.store import GraphCounts, GraphData, GraphStore, NodeRow, RelRow
 from nhskg.core.errors import QueryError, UserError
 
 
@@ -35,6 +35,16 @@ def ids(store: FalkorDBStore) -> set[str]:
 def test_empty_data_dir_reads_as_empty_graph(fresh_store: FalkorDBStore) -> None:
     counts = fresh_store.counts()
     assert (counts.nodes, counts.relationships) == (0, 0)
+
+
+def test_counts_by_label_and_type_agree_with_the_one_query_count(kg_store: FalkorDBStore, fresh_store: FalkorDBStore) -> None:
+    # FalkorDB counts one label or type at a time (O(1) each, in one MULTI);
+    # the engine-neutral query walks every relationship. Same answer, on the
+    # ingested landscape and on a graph never written.
+    counted = kg_store.counts()
+    assert counted == GraphStore.counts(kg_store)
+    assert counted.nodes > 1000 and counted.by_type["ACCOUNTABLE_TO"] > 0 and counted.version
+    assert fresh_store.counts() == GraphStore.counts(fresh_store) == GraphCounts(0, 0, {}, {}, None)
 
 
 def test_graph_survives_stop_and_restart(tmp_path: Path) -> None:

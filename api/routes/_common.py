@@ -15,7 +15,7 @@ from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import ALL_STATUSES, Window, WindowError
 from nhskg.graph import GraphStore
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.queries.answers import Question, ask, ask_all, closest_entities, question
+from nhskg.queries.answers import Question, ask, ask_all, question, suggest_entities
 
 DATE_SCHEMA = {"format": "date"}
 STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
@@ -105,7 +105,7 @@ def found_entity(store: GraphStore, node_id: str, rows: list[dict[str, Any]], pa
     """entity_get's rows -> the row ({properties, labels}), or a 404 naming
     the id (and the parameter it came in) with `suggestions`: the closest entities."""
     if not rows:
-        suggestions = closest_entities(store, node_id)
+        suggestions = suggest_entities(store, node_id)
         hint = f"; did you mean {suggestions[0]['id']!r} ({suggestions[0]['name']})?" if suggestions else ""
         raise UnknownEntity(f"{param}: no entity with id {node_id!r}{hint}", suggestions)
     return rows[0]
