@@ -144,7 +144,7 @@ def test_a_graph_changed_in_place_is_searched_at_once(own_graph: tuple[FalkorDBS
     assert _names(client, instance_of="type:test-kind", as_of="2019-01-01") == []
 
 
-def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_live_build(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_live_build(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
     store, client = own_graph
     _names(client, q="trust")
     _directory_of_live_build(store)
