@@ -40,6 +40,8 @@ from nhskg.api.app import create_app
 from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.pipeline import ingest
+from nhskg.queries.adjacency import ADJACENCIES
+from nhskg.queries.directory import DIRECTORIES, NotKept
 
 T = TypeVar("T")
 
@@ -100,6 +102,21 @@ async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cP
     return per_family
 
 
+def _warm(store: GraphStore, settings: Settings) -> None:
+    """What a worker that has served a while holds: the search directory
+    and (unless the setting turns it off) the subgraph adjacency of the live
+    build, so the profile is of answers, not of the first loads."""
+    build = store.build_info()
+    if build is None:
+        return
+    DIRECTORIES.load(store, build.build_id)
+    if settings.subgraph_memory_relationships:
+        try:
+            ADJACENCIES.load(store, build.build_id, settings.subgraph_memory_relationships)
+        except NotKept as exc:
+            print(f"subgraph adjacency not kept: {exc}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -117,6 +134,7 @@ def main() -> int:
         if store.counts().nodes == 0:
             ingest(store)
         todo = urls(graph_ids(store), args.count, families=[args.family] if args.family else None)
+        _warm(store, settings)
         clock = _EngineClock(store)
         profiler = cProfile.Profile()
         per_family = asyncio.run(_send_all(create_app(settings, store=store), todo, clock, profiler))

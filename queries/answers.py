@@ -9,7 +9,7 @@ call them too):
   is the record's `accountability_retained_by`, else the delegator;
 - the statute behind a succession step: stated on the step, else inferred
   from what abolished the predecessor or established the successor;
-- the neighbourhood walk behind /subgraph (breadth-first, one query a hop).
+- the neighbourhood walk behind /subgraph (breadth-first, one query a hop, or in memory: nhskg.queries.adjacency).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.adjacency import Adjacency, breadth_first
 from nhskg.queries.directory import DIRECTORIES, RANKS, Directory, Filters
 
 
@@ -279,29 +280,41 @@ def neighbourhood(
     seed_holds: bool = True,
     full_nodes: bool = True,
     full_edges: bool = True,
+    adjacency: Adjacency | None = None,
+    edge_shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Neighbourhood:
     """Breadth-first from the seed, one catalogue query per hop, then the
     induced edges. The seed is always included, but walked from only when it
     holds in the window. Nodes and edges are full records (every property,
     evidence included) or briefs (entity_briefs rows; subgraph_edge_briefs
     rows, which keep each edge's id and source ids): reading a thousand
-    edges' evidence from the engine was most of a depth-2 request."""
+    edges' evidence from the engine was most of a depth-2 request.
+
+    With the adjacency of the live build (nhskg.queries.adjacency) holding
+    the seed, the walk and the briefs come from memory, the same answers;
+    full records are still read from the engine, for the nodes and edges
+    the walk found (exports). `edge_shape`: what each edge row is given as
+    (the route's brief or record; the rows themselves when None)."""
     label_list = list(labels) if labels else None
-    seen: list[str] = [seed]
-    known = {seed}
-    frontier = [seed] if seed_holds else []
-    truncated = False
-    for _ in range(depth):
-        if not frontier:
-            break
-        rows = ask(store, "subgraph_neighbours", window, ids=frontier, labels=label_list, limit=max_nodes + len(seen) + 1)
-        new = [r["id"] for r in rows if r["id"] not in known]
-        room = max_nodes - len(seen)
-        if len(new) > room:
-            new, truncated = new[:room], True
-        seen.extend(new)
-        known.update(new)
-        frontier = new
+    if adjacency is not None and adjacency.slot(seed) is not None:
+        walk = adjacency.walk(seed, depth, window, label_list, max_nodes, max_edges, seed_holds)
+        if full_nodes:
+            nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=walk.ids)]
+        else:
+            nodes = adjacency.node_briefs(walk.ids)
+        if full_edges:  # the same edges the walk found, read whole
+            edges = [r["edge"] for r in ask(store, "subgraph_edges", window, ids=walk.ids, limit=max_edges)]
+            if edge_shape is not None:
+                edges = [edge_shape(e) for e in edges]
+        else:
+            edges = adjacency.edge_briefs(walk.edges, edge_shape)
+        return Neighbourhood(walk.ids, nodes, edges, walk.truncated)
+
+    def hop(frontier: list[str], known: set[str]) -> list[str]:
+        rows = ask(store, "subgraph_neighbours", window, ids=frontier, labels=label_list, limit=max_nodes + len(known) + 1)
+        return [r["id"] for r in rows]
+
+    seen, _, truncated = breadth_first(seed, depth, max_nodes, seed_holds, hop)
     if full_nodes:
         nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=seen)]
     else:
@@ -310,6 +323,8 @@ def neighbourhood(
     edges = [r["edge"] for r in ask(store, edge_query, window, ids=seen, limit=max_edges + 1)]
     if len(edges) > max_edges:
         edges, truncated = edges[:max_edges], True
+    if edge_shape is not None:
+        edges = [edge_shape(e) for e in edges]
     return Neighbourhood(seen, nodes, edges, truncated)
 
 

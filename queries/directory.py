@@ -35,9 +35,9 @@ import threading
 from array import array
 from bisect import bisect_right
 from itertools import accumulate
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import BEGINNING, END, Window, holds
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SEP = "\x00"  # between an entity's texts in the blob
 END_MARK = "\x01"  # after each entity's texts
@@ -267,58 +268,77 @@ def read_directory(store: "GraphStore", build: str) -> Directory:
     return Directory(build, ask(store, "entity_directory"))
 
 
-class Directories:
-    """The directory of the live build in this worker process, loaded in the
-    background on first need (see the module docstring)."""
+class NotKept(Exception):
+    """This build is not kept in memory (say, larger than a setting allows):
+    the engine answers for it, and no load is tried again."""
 
-    def __init__(self) -> None:
-        self._current: Directory | None = None
+
+class PerBuild(Generic[T]):
+    """What a worker keeps of the live build (the search directory, the
+    subgraph adjacency), loaded in the background on first need (see the
+    module docstring): `reader(store, build, *options)` reads it, labelled
+    `build`, or raises NotKept."""
+
+    def __init__(self, reader: Callable[..., T], name: str) -> None:
+        self._reader = reader
+        self._name = name
+        self._current: T | None = None
         self._loading: str | None = None
+        self._not_kept: str | None = None
         self._lock = threading.Lock()
         self._require_lock = threading.Lock()
 
-    def get(self, store: "GraphStore", build: str | None) -> Directory | None:
-        """The directory of `build`, or None (not loaded yet: a load starts;
-        or no build id, an unversioned graph: never)."""
+    def get(self, store: "GraphStore", build: str | None, *options: Any) -> T | None:
+        """What this worker holds of `build`, or None (not loaded yet: a load
+        starts; or no build id, an unversioned graph, or a build not kept:
+        never)."""
         current = self._current
-        if not build:
+        if not build or build == self._not_kept:
             return None
-        if current is not None and current.build == build:
+        if current is not None and current.build == build:  # type: ignore[attr-defined]
             return current
         with self._lock:
             if self._loading is None:
                 self._loading = build
-                threading.Thread(target=self._load, args=(store, build), name="nhskg-directory", daemon=True).start()
+                threading.Thread(target=self._load, args=(store, build, *options), name=f"nhskg-{self._name}", daemon=True).start()
         return None
 
-    def load(self, store: "GraphStore", build: str) -> Directory:
-        """Read the directory of `build` now, in this thread, and keep it."""
-        directory = read_directory(store, build)
-        self._current = directory  # one reference swap: readers see old or new, whole
-        return directory
-
-    def require(self, store: "GraphStore", build: str) -> Directory:
-        """The directory of `build`, read now in this thread when this worker
-        has none for it; callers that come during a load wait for it rather
-        than read it again (for a caller that cannot answer without it)."""
+    def held(self, build: str) -> T | None:
+        """What is held of `build` now, never starting a load."""
         current = self._current
-        if current is not None and current.build == build:
+        return current if current is not None and current.build == build else None  # type: ignore[attr-defined]
+
+    def load(self, store: "GraphStore", build: str, *options: Any) -> T:
+        """Read it for `build` now, in this thread, and keep it."""
+        found = self._reader(store, build, *options)
+        self._current = found  # one reference swap: readers see old or new, whole
+        return found
+
+    def require(self, store: "GraphStore", build: str, *options: Any) -> T:
+        """What this worker holds of `build`, read now in this thread when it
+        has none; callers that come during a load wait for it rather than
+        read it again (for a caller that cannot answer without it)."""
+        current = self.held(build)
+        if current is not None:
             return current
         with self._require_lock:
-            current = self._current
-            if current is not None and current.build == build:
+            current = self.held(build)
+            if current is not None:
                 return current
-            return self.load(store, build)
+            return self.load(store, build, *options)
 
-    def _load(self, store: "GraphStore", build: str) -> None:
+    def _load(self, store: "GraphStore", build: str, *options: Any) -> None:
         try:
-            self.load(store, build)
-        except (UserError, OSError) as exc:  # the engine is down: the next search tries again
-            log.warning("search directory not loaded: %s", exc)
+            self.load(store, build, *options)
+        except NotKept as exc:
+            self._not_kept = build
+            log.info("%s not kept for build %s: %s", self._name, build, exc)
+        except (UserError, OSError) as exc:  # the engine is down: the next request tries again
+            log.warning("%s not loaded: %s", self._name, exc)
         finally:
             with self._lock:
                 self._loading = None
 
 
-# This worker's directories; nothing is read until a search asks.
-DIRECTORIES = Directories()
+# This worker's search directories; nothing is read until a search asks.
+DIRECTORIES: PerBuild[Directory] = PerBuild(read_directory, "search directory")

@@ -7,8 +7,9 @@ over Neo4j as well, so the API tests run against both engines.
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from fastapi.testclient import TestClient
 from nhskg.api.app import create_app
 from nhskg.graph import GraphStore, open_store
 from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.ingest.pipeline import ingest
 from nhskg.core.settings import Settings
 
@@ -59,4 +61,32 @@ def fresh_store(tmp_path: Path) -> Iterator[FalkorDBStore]:
     """An empty FalkorDB in its own data directory, for tests that write."""
     store = FalkorDBStore(tmp_path / "data")
     yield store
+    store.close()
+
+
+def _small_graph(name: str) -> GraphData:
+    """A body named `name`, an instance of a type since 2020."""
+    body = {"id": "org:test-body", "name": name, "valid_from": "2020-01-01"}
+    kind = {"id": "type:test-kind", "name": "Test kind"}
+    return GraphData(
+        nodes=[NodeRow("org:test-body", ("Entity", "Organisation"), body), NodeRow("type:test-kind", ("Entity", "OrganisationType"), kind)],
+        relationships=[RelRow("rel:test", "INSTANCE_OF", "org:test-body", "type:test-kind", {"valid_from": "2020-01-01"})],
+    )
+
+
+@pytest.fixture
+def small_graph() -> Callable[[str], GraphData]:
+    """A two-entity graph whose body has the given name (for a replaced graph: a new name)."""
+    return _small_graph
+
+
+@pytest.fixture
+def own_graph(tmp_path: Path) -> Iterator[tuple[FalkorDBStore, TestClient]]:
+    """Its own FalkorDB holding the small graph (body "Before Trust"), and the
+    real app over it with the answer cache off: for tests that replace the graph."""
+    store = FalkorDBStore(tmp_path / "data")
+    store.replace_graph(_small_graph("Before Trust"), version="test:1")
+    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "data"), answer_cache_mb=0)
+    with TestClient(create_app(settings, store=store)) as client:
+        yield store, client
     store.close()

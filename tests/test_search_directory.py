@@ -7,21 +7,17 @@ engines, real app, no mocks."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from nhskg.api.app import create_app
-from nhskg.core.settings import Settings
 from nhskg.core.timescope import ALL_STATUSES, Window
 from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
-from nhskg.graph.store import GraphData, NodeRow, RelRow
+from nhskg.graph.store import GraphData
 from nhskg.queries.answers import search_entities
 from nhskg.queries.directory import DIRECTORIES, Directory, read_directory
 
@@ -102,15 +98,6 @@ def test_the_directory_ranks_as_entity_search_does(directory: Directory) -> None
 # --- never an old build's directory ------------------------------------------------
 
 
-def _graph(name: str) -> GraphData:
-    body = {"id": "org:test-body", "name": name, "valid_from": "2020-01-01"}
-    kind = {"id": "type:test-kind", "name": "Test kind"}
-    return GraphData(
-        nodes=[NodeRow("org:test-body", ("Entity", "Organisation"), body), NodeRow("type:test-kind", ("Entity", "OrganisationType"), kind)],
-        relationships=[RelRow("rel:test", "INSTANCE_OF", "org:test-body", "type:test-kind", {"valid_from": "2020-01-01"})],
-    )
-
-
 def _directory_of_live_build(store: GraphStore) -> Directory:
     """Wait (at most 10 s) for this worker's background load of the live build."""
     build = store.build_info()
@@ -122,29 +109,19 @@ def _directory_of_live_build(store: GraphStore) -> Directory:
     return found
 
 
-@pytest.fixture
-def own_graph(tmp_path: Path) -> Iterator[tuple[FalkorDBStore, TestClient]]:
-    store = FalkorDBStore(tmp_path / "data")
-    store.replace_graph(_graph("Before Trust"), version="test:1")
-    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "data"), answer_cache_mb=0)
-    with TestClient(create_app(settings, store=store)) as client:
-        yield store, client
-    store.close()
-
-
 def _names(client: TestClient, **params: str) -> list[str]:
     response = client.get("/entities", params=params)
     assert response.status_code == 200
     return [item["name"] for item in response.json()["items"]]
 
 
-def test_a_replaced_graph_is_searched_at_once_never_through_the_old_directory(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+def test_a_replaced_graph_is_searched_at_once_never_through_the_old_directory(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
     store, client = own_graph
     assert _names(client, q="trust") == ["Before Trust"]
     old = _directory_of_live_build(store)
     assert _names(client, q="trust") == ["Before Trust"]  # now from the directory
 
-    store.replace_graph(_graph("After Trust"), version="test:2")  # what `nhskg ingest` does
+    store.replace_graph(small_graph("After Trust"), version="test:2")  # what `nhskg ingest` does
 
     assert _names(client, q="trust") == ["After Trust"]  # the old directory is not the live build's
     new = _directory_of_live_build(store)
@@ -167,7 +144,7 @@ def test_a_graph_changed_in_place_is_searched_at_once(own_graph: tuple[FalkorDBS
     assert _names(client, instance_of="type:test-kind", as_of="2019-01-01") == []
 
 
-def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_live_build(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_live_build(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
     store, client = own_graph
     _names(client, q="trust")
     _directory_of_live_build(store)
@@ -190,6 +167,6 @@ def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_li
     assert trips == [1], "the build, read once in one round trip, for both the directory and the ETag"
 
     store.run_reads, store.run_reads_async = run_reads, run_reads_async  # type: ignore[method-assign]
-    store.replace_graph(_graph("After Trust"), version="test:2")
+    store.replace_graph(small_graph("After Trust"), version="test:2")
     again = client.get("/entities", params={"q": "trust"})
     assert again.headers["etag"] != first and [item["name"] for item in again.json()["items"]] == ["After Trust"]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store
+from nhskg.api.deps import get_store, request_build
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import holds
 from nhskg.api.routes._common import LandscapeWindow, check_label, choices_pattern, comma_list, label_pattern, require_entity
+from nhskg.queries.adjacency import ADJACENCIES
 from nhskg.queries.answers import neighbourhood
 from nhskg.graph import GraphStore
 
@@ -47,6 +48,7 @@ CAPS = {"depth": m.SUBGRAPH_DEPTH_MAX, "max_nodes": m.SUBGRAPH_NODES_MAX, "edges
     },
 )
 def subgraph(
+    request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
     seed: Annotated[str, Query(min_length=1, max_length=200, description="node id to start from, e.g. type:icb")],
@@ -78,10 +80,16 @@ def subgraph(
     full = parse_expand(expand)
     if format != "json":
         full = set(EXPANDABLE)  # downloads for Gephi and notebooks carry everything
-    seed_row = require_entity(store, seed, "seed")
+    kept = request.app.state.holder.settings.subgraph_memory_relationships
+    adjacency = ADJACENCIES.get(store, request_build(request, store), kept) if kept else None
+    if adjacency is not None and adjacency.slot(seed) is not None:
+        seed_holds = adjacency.node_holds(seed, window)  # the seed's record, from memory
+    else:
+        seed_holds = holds(require_entity(store, seed, "seed")["properties"], window)
     walk = neighbourhood(
-        store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, holds(seed_row["properties"], window),
-        full_nodes="nodes" in full, full_edges="edges" in full,
+        store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, seed_holds,
+        full_nodes="nodes" in full, full_edges="edges" in full, adjacency=adjacency,
+        edge_shape=ser.relationship if "edges" in full else ser.relationship_brief,
     )
     data = {
         "seed": seed,
@@ -93,7 +101,7 @@ def subgraph(
         "truncated": walk.truncated,
         "caps": {**CAPS, "max_nodes": max_nodes},
         "nodes": [ser.node(n) if "nodes" in full else ser.node_brief(n) for n in walk.nodes],
-        "edges": [ser.relationship(e) if "edges" in full else ser.relationship_brief(e) for e in walk.edges],
+        "edges": walk.edges,
     }
     when = window.as_of or f"{window.start}_{window.end}"
     stem = "subgraph-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in seed) + f"-{when}"

@@ -23,6 +23,7 @@ ENV_VARS: dict[str, str] = {
     "NEO4J_PASSWORD": "Neo4j password",
     "NEO4J_DATABASE": "Neo4j database the app reads (default 'neo4j'); on Enterprise, a name that is not a database (e.g. nhskg) becomes an alias that ingest switches to each new build",
     "NEO4J_SINGLE_TX_LIMIT": "largest graph (nodes + relationships) Neo4j ingest writes in one transaction when it cannot switch an alias (default 100000)",
+    "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS": "largest graph, in relationships, each API worker walks /subgraph over in memory (default 1000000; 0 = never: the engine answers every /subgraph)",
     "NHSKG_ANSWER_CACHE_MB": "megabytes of answers each API worker keeps, by graph build (default 64; 0 = off, ETags and 304s stay)",
 }
 
@@ -58,6 +59,7 @@ class Settings:
     neo4j_single_tx_limit: int = 100_000
     corpus_dir: Path | None = None
     answer_cache_mb: int = 64
+    subgraph_memory_relationships: int = 1_000_000
 
     @property
     def engine(self) -> str:
@@ -78,5 +80,8 @@ class Settings:
             neo4j_single_tx_limit=_whole_number("NEO4J_SINGLE_TX_LIMIT", env.get("NEO4J_SINGLE_TX_LIMIT"), 100_000, "nodes and relationships"),
             corpus_dir=Path(corpus).expanduser() if corpus else None,
             answer_cache_mb=_whole_number("NHSKG_ANSWER_CACHE_MB", env.get("NHSKG_ANSWER_CACHE_MB"), 64, "megabytes"),
+            subgraph_memory_relationships=_whole_number(
+                "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", env.get("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS"), 1_000_000, "relationships"
+            ),
         )
 
