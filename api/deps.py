@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from nhskg.graph import GraphStore, open_store
@@ -148,3 +148,10 @@ async def get_store(request: Request) -> GraphStore:
     if request.scope.get(BUILD_SCOPE_KEY, "") is None:
         return BuildStampedReads(store, request.scope)
     return store
+
+
+async def live_build(request: Request, store: GraphStore = Depends(get_store)) -> str | None:
+    """request_build as a dependency, for a `def` route: request_build reads
+    on the event loop, so a route running in a worker thread cannot call it
+    (it would get a coroutine, not a build id)."""
+    return await request_build(request, store)

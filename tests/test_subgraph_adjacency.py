@@ -159,6 +159,37 @@ def _names(client: TestClient) -> list[str]:
     return sorted(n["name"] for n in response.json()["nodes"])
 
 
+def test_the_app_loads_the_adjacency_itself_and_answers_from_it(own_graph: tuple[FalkorDBStore, TestClient]) -> None:
+    # Nothing here asks ADJACENCIES for it: the route's own request starts the
+    # load (a route that passed anything but the live build id would never
+    # find what it loaded), and once loaded an answer costs one round trip.
+    store, client = own_graph
+    build = store.build_info()
+    assert build is not None
+    assert _names(client) == ["Before Trust", "Test kind"]
+    deadline = time.monotonic() + 20
+    while ADJACENCIES.held(build.build_id) is None:
+        assert time.monotonic() < deadline, "the app's request did not load the adjacency of the live build"
+        time.sleep(0.02)
+    trips: list[int] = []
+    run_reads, run_reads_async = store.run_reads, store.run_reads_async
+
+    def counted(reads):  # type: ignore[no-untyped-def]
+        trips.append(len(reads))
+        return run_reads(reads)
+
+    async def counted_async(reads):  # type: ignore[no-untyped-def]
+        trips.append(len(reads))
+        return await run_reads_async(reads)
+
+    store.run_reads, store.run_reads_async = counted, counted_async  # type: ignore[method-assign]
+    try:
+        assert _names(client) == ["Before Trust", "Test kind"]
+    finally:
+        store.run_reads, store.run_reads_async = run_reads, run_reads_async  # type: ignore[method-assign]
+    assert trips == [1], "from memory: only the live build is read (for the adjacency and the ETag)"
+
+
 def test_a_replaced_graph_is_walked_at_once_never_through_the_old_adjacency(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
     store, client = own_graph
     assert _names(client) == ["Before Trust", "Test kind"]

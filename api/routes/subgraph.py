@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, request_build
+from nhskg.api.deps import get_store, live_build
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import holds
@@ -50,6 +50,7 @@ CAPS = {"depth": m.SUBGRAPH_DEPTH_MAX, "max_nodes": m.SUBGRAPH_NODES_MAX, "edges
 def subgraph(
     request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
+    build: Annotated[str | None, Depends(live_build)],
     window: LandscapeWindow,
     seed: Annotated[str, Query(min_length=1, max_length=200, description="node id to start from, e.g. type:icb")],
     depth: Annotated[int, Query(ge=0, le=m.SUBGRAPH_DEPTH_MAX, description=f"hops from the seed (max {m.SUBGRAPH_DEPTH_MAX})")] = m.SUBGRAPH_DEPTH_DEFAULT,
@@ -81,7 +82,7 @@ def subgraph(
     if format != "json":
         full = set(EXPANDABLE)  # downloads for Gephi and notebooks carry everything
     kept = request.app.state.holder.settings.subgraph_memory_relationships
-    adjacency = ADJACENCIES.get(store, request_build(request, store), kept) if kept else None
+    adjacency = ADJACENCIES.get(store, build, kept) if kept else None
     if adjacency is not None and adjacency.slot(seed) is not None:
         seed_holds = adjacency.node_holds(seed, window)  # the seed's record, from memory
     else:
