@@ -15,6 +15,7 @@ from nhskg.core.errors import UserError
 from nhskg.core.settings import Settings
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import BUILD_READ, GraphData, NodeRow
+from tests.reads import round_trips
 
 URL = "/services/service:urgent-and-emergency-care/commissioners?as_of=2016-06-01"
 
@@ -79,33 +80,13 @@ def test_kept_answers_are_served_without_asking_the_graph_and_can_be_turned_off(
     questions; with the cache off (NHSKG_ANSWER_CACHE_MB=0) every answer is
     asked of the graph again, and ETags and 304s stay."""
     store = FalkorDBStore(tmp_path / "data")
-    reads: list[str] = []
-    round_trips: list[list[str]] = []
-    run_reads, run_reads_async = store.run_reads, store.run_reads_async
-
-    def count(queries: list[tuple[str, dict]]) -> None:
-        round_trips.append([cypher for cypher, _ in queries])
-        reads.extend(round_trips[-1])
-
-    def counted(queries: list[tuple[str, dict]]) -> list[list[dict]]:
-        count(queries)
-        return run_reads(queries)
-
-    async def counted_async(queries: list[tuple[str, dict]]) -> list[list[dict]]:
-        count(queries)
-        return await run_reads_async(queries)
-
-    # The real engine, counted on both paths (run_read goes through run_reads;
-    # a route on the event loop awaits run_reads_async).
-    store.run_reads, store.run_reads_async = counted, counted_async  # type: ignore[method-assign]
     try:
         store.replace_graph(_graph("Before"), version="test:1")
         with TestClient(create_app(Settings(data_dir=tmp_path / "data", answer_cache_mb=cache_mb), store=store)) as client:
             first = client.get("/entities/org:test-body")
-            reads.clear()
-            round_trips.clear()
-            again = client.get("/entities/org:test-body")
-            asked_again, trips = len(reads), list(round_trips)
+            with round_trips(store) as trips:  # the real engine, counted on both paths
+                again = client.get("/entities/org:test-body")
+            asked_again = sum(len(trip) for trip in trips)
             assert client.get("/entities/org:test-body", headers={"If-None-Match": first.headers["etag"]}).status_code == 304
     finally:
         store.close()

@@ -19,6 +19,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.answers import search_entities
+from tests.reads import round_trips
 from nhskg.queries.directory import DIRECTORIES, Directory, read_directory
 
 
@@ -148,25 +149,12 @@ def test_a_search_from_the_directory_is_one_round_trip_and_its_etag_names_the_li
     store, client = own_graph
     _names(client, q="trust")
     _directory_of_live_build(store)
-    trips: list[int] = []
-    run_reads, run_reads_async = store.run_reads, store.run_reads_async
-
-    def counted(reads):  # type: ignore[no-untyped-def]
-        trips.append(len(reads))
-        return run_reads(reads)
-
-    async def counted_async(reads):  # type: ignore[no-untyped-def]
-        trips.append(len(reads))
-        return await run_reads_async(reads)
-
-    # the real engine, counted on both paths (a route on the event loop awaits it)
-    store.run_reads, store.run_reads_async = counted, counted_async  # type: ignore[method-assign]
-    response = client.get("/entities", params={"q": "trust"})
+    with round_trips(store) as trips:  # the real engine, counted on both paths
+        response = client.get("/entities", params={"q": "trust"})
     first = response.headers["etag"]
     assert [item["name"] for item in response.json()["items"]] == ["Before Trust"]
-    assert trips == [1], "the build, read once in one round trip, for both the directory and the ETag"
+    assert [len(trip) for trip in trips] == [1], "the build, read once in one round trip, for both the directory and the ETag"
 
-    store.run_reads, store.run_reads_async = run_reads, run_reads_async  # type: ignore[method-assign]
     store.replace_graph(small_graph("After Trust"), version="test:2")
     again = client.get("/entities", params={"q": "trust"})
     assert again.headers["etag"] != first and [item["name"] for item in again.json()["items"]] == ["After Trust"]

@@ -29,6 +29,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.adjacency import ADJACENCIES, Adjacency, read_adjacency
+from tests.reads import round_trips
 from nhskg.queries.answers import Neighbourhood, ask, neighbourhood
 from nhskg.queries.directory import NotKept
 
@@ -171,23 +172,9 @@ def test_the_app_loads_the_adjacency_itself_and_answers_from_it(own_graph: tuple
     while ADJACENCIES.held(build.build_id) is None:
         assert time.monotonic() < deadline, "the app's request did not load the adjacency of the live build"
         time.sleep(0.02)
-    trips: list[int] = []
-    run_reads, run_reads_async = store.run_reads, store.run_reads_async
-
-    def counted(reads):  # type: ignore[no-untyped-def]
-        trips.append(len(reads))
-        return run_reads(reads)
-
-    async def counted_async(reads):  # type: ignore[no-untyped-def]
-        trips.append(len(reads))
-        return await run_reads_async(reads)
-
-    store.run_reads, store.run_reads_async = counted, counted_async  # type: ignore[method-assign]
-    try:
+    with round_trips(store) as trips:
         assert _names(client) == ["Before Trust", "Test kind"]
-    finally:
-        store.run_reads, store.run_reads_async = run_reads, run_reads_async  # type: ignore[method-assign]
-    assert trips == [1], "from memory: only the live build is read (for the adjacency and the ETag)"
+    assert [len(trip) for trip in trips] == [1], "from memory: only the live build is read (for the adjacency and the ETag)"
 
 
 def test_a_replaced_graph_is_walked_at_once_never_through_the_old_adjacency(own_graph: tuple[FalkorDBStore, TestClient], small_graph: Callable[[str], GraphData]) -> None:
