@@ -135,8 +135,8 @@ async def request_build(request: Request, store: GraphStore) -> str | None:
     if isinstance(store, BuildStampedReads):
         await store.run_reads_async([])  # the build alone, stamped for the ETag
         return request.scope.get(BUILD_SCOPE_KEY) or None
-    build = build_from_rows((await store.run_reads_async([BUILD_READ]))[0])
-    return build.build_id if build else None
+    holder: StoreHolder = request.app.state.holder
+    return await holder.build_id()
 
 
 async def get_store(request: Request) -> GraphStore:
