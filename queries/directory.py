@@ -292,10 +292,10 @@ class PerBuild(Generic[T]):
         """What this worker holds of `build`, or None (not loaded yet: a load
         starts; or no build id, an unversioned graph, or a build not kept:
         never)."""
-        current = self._current
         if not build or build == self._not_kept:
             return None
-        if current is not None and current.build == build:  # type: ignore[attr-defined]
+        current = self.held(build)
+        if current is not None:
             return current
         with self._lock:
             if self._loading is None:
