@@ -359,10 +359,12 @@ class FalkorDBStore(GraphStore):
         queries += [f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n" for rel_type in types]
         queries.append(BUILD_READ[0])
 
+        commands = self._commands([(cypher, {}) for cypher in queries])
+
         def run() -> list[list[dict[str, Any]]]:
             with self.conn.pipeline(transaction=True) as pipe:
-                for cypher in queries:
-                    pipe.execute_command("GRAPH.RO_QUERY", self.graph_name, cypher, "--compact")
+                for command in commands:
+                    pipe.execute_command(*command)
                 replies = pipe.execute(raise_on_error=False)
             return self._replies_to_rows(replies)
 
