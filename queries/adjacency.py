@@ -143,7 +143,7 @@ class Adjacency:
         labels, spans); `rows`: subgraph_adjacency rows (any number of pages)."""
         self.build = directory.build
         self.directory = directory
-        self.slot_of: dict[str, int] = {node_id: slot for slot, node_id in enumerate(directory.ids)}
+        self.slot_of = directory.slot_of
         self.is_type = bytes(TYPE_LABEL in labels for labels in directory.labels)
         shared: dict[Any, Any] = {}  # one object per distinct value
         keep = shared.setdefault

@@ -33,7 +33,7 @@ from __future__ import annotations
 import logging
 import threading
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import BEGINNING, END, Window, holds
 from nhskg.queries.name_grams import CANDIDATES, SCORE_ALL_UP_TO, GramIndex
+from nhskg.queries.substring_index import TrigramIndex
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -96,15 +97,24 @@ class Directory:
         self.spans: list[tuple[str | None, str | None, str | None, bool]] = [
             keep(t, t) for t in ((valid_from[i] or None, valid_to[i] or None, statuses[i] or None, bool(undated[i])) for i in order)
         ]
-        slot_of = {node_id: slot for slot, node_id in enumerate(self.ids)}
+        # Slots by id (the adjacency's too), and by lower-cased id for the few ids that are not lower case.
+        self.slot_of: dict[str, int] = {node_id: slot for slot, node_id in enumerate(self.ids)}
+        slot_of = self.slot_of
+        self.upper_ids: dict[str, list[int]] = {}
+        for slot, node_id in enumerate(self.ids):
+            if (lowered := node_id.lower()) != node_id:
+                self.upper_ids.setdefault(lowered, []).append(slot)
+        self.unnamed = frozenset(slot for slot, name in enumerate(self.names) if name is None)
         self.aliases: dict[int, tuple[str, ...]] = {}
+        self.alias_slots: dict[str, list[int]] = {}  # by lower-cased alias
         former_ons: dict[int, tuple[str, ...]] = {}
         for node_id, aliases, former in row["extras"]:
             if aliases:
                 self.aliases[slot_of[node_id]] = tuple(aliases)
+                for alias in {a.lower() for a in aliases}:
+                    self.alias_slots.setdefault(alias, []).append(slot_of[node_id])
             if former:
                 former_ons[slot_of[node_id]] = tuple(former)
-        del slot_of
         # Slots by upper-cased code: the ODS code, the ONS code, former ONS
         # codes (a slot may appear twice: readers take the set).
         self.codes: dict[str, list[int]] = {}
@@ -123,6 +133,8 @@ class Directory:
         ]
         self.starts = array("q", accumulate(map(len, texts), initial=0))
         self.blob = "".join(texts) + END_MARK
+        # Which slots can hold a text: a search looks only at those.
+        self.index = TrigramIndex(self.blob, self.starts)
         # Where each id starts in the blob (after END_MARK, the name and SEP).
         self.id_at = array("q", (start + 2 + len((name or "").lower()) for start, name in zip(self.starts, self.names)))
         # The spans at the edges: a window that holds these holds every span (below).
@@ -144,36 +156,62 @@ class Directory:
 
         The ranks are entity_search's CASE, whose first true branch wins:
         0 exact name or id, 1 exact alias or code, 2 name starts with q, 3 the
-        rest. One scan of the blob: a slot's first occurrence of q is at the
-        start of its name when the name starts with q."""
+        rest. Ranks 0-2 are looked up, not tested hit by hit (a common word
+        hits most of a large graph): slots are in (lower-cased name or id)
+        order, so the names equal to q, and those starting with it, are
+        each one run of slots, found by bisection."""
         ql, qu = q.lower(), q.upper()
         if not ql or SEP in ql or END_MARK in ql:
             return None
-        blob, starts, id_at, aliases = self.blob, self.starts, self.id_at, self.aliases
-        find, size, ends = blob.find, len(ql), (SEP, END_MARK)
         by_code = self.codes.get(qu, ())
-        rank: dict[int, int] = dict.fromkeys(by_code, 1)
-        hits: list[int] = []
+        hits = self._occurrences(ql)
+        if by_code and not set(by_code) <= set(hits):  # a code that q does not contain
+            hits = sorted({*hits, *by_code})
+        slots = range(len(self.ids))
+        first = bisect_left(slots, ql, key=self._key)  # the run of keys starting with q
+        equal = bisect_right(slots, ql, key=self._key, lo=first)  # ... and of those equal to it: name or id is q
+        prefixed = bisect_right(slots, ql, key=lambda slot: self._key(slot)[: len(ql)], lo=equal)
+        exact = {*range(first, equal), *self.id_slots(ql)}
+        alias_or_code = {*self.alias_slots.get(ql, ()), *by_code} - exact
+        ranked = exact | alias_or_code
+        unnamed = self.unnamed
+        # A name starts with q (a slot without a name is in the run by its id: not this rank).
+        prefix = [slot for slot in range(equal, prefixed) if slot not in ranked and slot not in unnamed]
+        rest = [slot for slot in hits if slot not in ranked and not (equal <= slot < prefixed and slot not in unnamed)]
+        return [*((slot, 0) for slot in sorted(exact)), *((slot, 1) for slot in sorted(alias_or_code)), *((slot, 2) for slot in prefix), *((slot, 3) for slot in rest)]
+
+    def _key(self, slot: int) -> str:
+        """The slot's place in the order: its lower-cased name, or id when it has none."""
+        name_at, id_at = self.starts[slot] + 1, self.id_at[slot]
+        return self.blob[name_at : id_at - 1] if slot not in self.unnamed else self.ids[slot].lower()
+
+    def id_slots(self, ql: str) -> list[int]:
+        """The slots whose lower-cased id is ql."""
+        slot = self.slot_of.get(ql)
+        return [*([] if slot is None else [slot]), *self.upper_ids.get(ql, ())]
+
+    def _occurrences(self, ql: str) -> list[int]:
+        """Every slot whose texts hold ql, in slot order: the trigram index's
+        candidates checked one by one, or (ql shorter than a trigram) one
+        scan of the blob, skipping to the next slot after a hit. q holds no
+        END_MARK, so an occurrence never spans two slots."""
+        blob, starts = self.blob, self.starts
+        find = blob.find
+        candidates = self.index.candidates(ql)
+        if candidates is not None:
+            return [slot for slot in candidates if find(ql, starts[slot], starts[slot + 1]) != -1]
+        found = []
         pos = find(ql)
         while pos != -1:
             slot = bisect_right(starts, pos) - 1
-            hits.append(slot)
-            at = id_at[slot]
-            if blob.startswith(ql, at) and blob[at + size] in ends:  # the id is q
-                rank[slot] = 0
-            elif pos == starts[slot] + 1:  # the name starts with q, or is q
-                rank[slot] = 0 if blob[pos + size] == SEP else min(rank.get(slot, 3), 2)
-            if slot in aliases and rank.get(slot, 3) > 1 and ql in (a.lower() for a in aliases[slot]):
-                rank[slot] = 1
+            found.append(slot)
             pos = find(ql, starts[slot + 1])
-        if by_code and not set(by_code) <= set(hits):  # a code that q does not contain
-            hits = sorted({*hits, *by_code})
-        buckets: tuple[list[tuple[int, int]], ...] = ([], [], [], [])
-        get = rank.get
-        for slot in hits:
-            r = get(slot, 3)
-            buckets[r].append((slot, r))
-        return [*buckets[0], *buckets[1], *buckets[2], *buckets[3]]
+        return found
+
+    def work(self, q: str | None) -> int:
+        """At most how many entities a search for q looks at (every one
+        without q): what a caller weighs before answering on the event loop."""
+        return self.index.bound(q.lower(), len(self.ids)) if q else len(self.ids)
 
     def select(self, hits: Iterable[tuple[int, int]], window: Window, filters: Filters) -> list[tuple[int, int]] | None:
         """The hits the filters and window keep, in order; None when a filter
@@ -219,8 +257,7 @@ class Directory:
 
     def slots(self, ids: list[str]) -> list[int]:
         """The slots of these ids, in their order (ids not held are left out)."""
-        wanted = set(ids)
-        slot_of = {node_id: slot for slot, node_id in enumerate(self.ids) if node_id in wanted}
+        slot_of = self.slot_of
         return [slot_of[i] for i in ids if i in slot_of]
 
     def row(self, slot: int) -> dict[str, Any]:

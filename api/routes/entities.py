@@ -25,10 +25,12 @@ router = APIRouter(tags=["entities"])
 EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:icb", max_length=200)]
 
 
-# A search answered from a directory of at most this many entities runs on
-# the event loop (at 1,640 entities a hit takes 1-10 ms, a word in most names
-# the most); a bigger directory answers in a worker thread (at 100,000 a word
-# in every name takes ~0.7 s), as does a search for which nothing contains q.
+# A search from the directory that looks at most at this many entities
+# (Directory.work: those its trigram index lists under q's rarest trigram,
+# or every one) runs on the event loop: ~0.1 ms for a word in a few names at
+# 100,000 organisations. One that looks at more answers in a worker thread
+# (a word in every name of 100,000 takes 30-100 ms), as does a search for
+# which nothing contains q (the closest names).
 INLINE_SEARCH_MAX = 20_000
 
 # The declared fields of m.SourceMeta, in order (entity detail's `sources`).
@@ -68,7 +70,7 @@ async def search_entities(
     filters = {"q": (q or "").strip() or None, "label": label, "instance_of": instance_of, "part_of": part_of, "code": code.strip() if code else None}
     directory = DIRECTORIES.get(store, await request_build(request, store))
     found = None
-    if directory is not None and len(directory) <= INLINE_SEARCH_MAX and not (instance_of or part_of):
+    if directory is not None and directory.work(filters["q"]) <= INLINE_SEARCH_MAX and not (instance_of or part_of):
         # From memory, on the event loop: no thread hand-off.
         found = search_directory(store, directory, window, limit=limit, offset=offset, closest=False, **filters)
     if found is None:
