@@ -48,7 +48,8 @@ log = logging.getLogger(__name__)
 N = TypeVar("N")  # a node: an id (the engine's walk) or a slot (memory)
 
 # The parallel lists of a subgraph_adjacency row.
-COLUMNS = ("ids", "from_ids", "to_ids", "valid_from", "valid_to", "statuses", "undated", "derived", "event", "dates", "quantifiers", "source_ids")
+COLUMNS = ("ids", "from_ids", "to_ids", "kinds")
+KIND_FIELDS = 9  # of a `kinds` text, before its source ids: see kind_of_text
 TYPE_LABEL = "OrganisationType"  # neighbours with it come first when the cap bites
 HEAD = ("id", "type", "from", "to")  # what an edge's brief has of its own; the rest is its kind's
 PAGE = 1000  # entities whose relationships one subgraph_adjacency read asks for (the catalogue's list cap)
@@ -135,6 +136,20 @@ def _csr(ends: array, nodes: int) -> tuple[array, array]:
     return starts, edges
 
 
+def kind_of_text(rel_type: str, text: str, keep: Callable[[Any, Any], Any] = lambda value, _: value) -> Kind:
+    """A subgraph_adjacency `kinds` text -> its Kind, its span and source
+    ids through `keep` (to share equal ones). NotKept when a field
+    held the '|' that joins them (the fields do not add up): the engine
+    then answers /subgraph, as for a graph too large to keep."""
+    fields = text.split("|")
+    if not fields[KIND_FIELDS - 1].isdigit() or len(fields) != KIND_FIELDS + int(fields[KIND_FIELDS - 1]):
+        raise NotKept(f"a {rel_type} relationship's dates, status, quantifier or source ids hold '|': {text[:200]!r}")
+    valid_from, valid_to, status, undated, derived, event, date, quantifier = fields[: KIND_FIELDS - 1]
+    span = (valid_from or None, valid_to or None, status or None, undated == "true")
+    source_ids = tuple(fields[KIND_FIELDS:])
+    return Kind(keep(span, span), derived == "true", event == "true", rel_type, date or None, quantifier or None, keep(source_ids, source_ids))
+
+
 class Adjacency:
     """Every relationship between entities of one graph build, by node."""
 
@@ -145,31 +160,36 @@ class Adjacency:
         self.directory = directory
         self.slot_of = directory.slot_of
         self.is_type = bytes(TYPE_LABEL in labels for labels in directory.labels)
-        shared: dict[Any, Any] = {}  # one object per distinct value
-        keep = shared.setdefault
-        kind_of: dict[Kind, int] = {}
         self.kinds: list[Kind] = []
-        edges: list[tuple[str, int, int, int]] = []  # (id, from slot, to slot, kind)
+        shared: dict[Any, Any] = {}  # one object per distinct span and source ids
+        keep = shared.setdefault
+        kind_of: dict[tuple[str, str], int] = {}  # by (type, kinds text)
+        rel_ids: list[str] = []
+        sources: list[int] = []
+        targets: list[int] = []
+        numbers: list[int] = []
         slot_of = self.slot_of
         for group in rows:
-            kind_type = keep(group["type"], group["type"])
-            for rel_id, a, b, valid_from, valid_to, status, undated, derived, event, date, quantifier, source_ids in zip(*(group[c] for c in COLUMNS)):
-                span = (valid_from or None, valid_to or None, status or None, bool(undated))
-                kind = Kind(keep(span, span), derived is True, event is True, kind_type, keep(date, date) or None, keep(quantifier, quantifier) or None, keep(tuple(source_ids), tuple(source_ids)))
-                number = kind_of.get(kind)
+            rel_type = keep(group["type"], group["type"])
+            rel_ids += group["ids"]
+            sources += map(slot_of.__getitem__, group["from_ids"])
+            targets += map(slot_of.__getitem__, group["to_ids"])
+            for text in group["kinds"]:
+                number = kind_of.get((rel_type, text))
                 if number is None:
-                    number = kind_of[kind] = len(self.kinds)
-                    self.kinds.append(kind)
-                edges.append((rel_id, slot_of[a], slot_of[b], number))
+                    number = kind_of[rel_type, text] = len(self.kinds)
+                    self.kinds.append(kind_of_text(rel_type, text, keep))
+                numbers.append(number)
         del kind_of, shared
-        edges.sort()  # subgraph_edge_briefs' ORDER BY r.id
+        order = sorted(range(len(rel_ids)), key=rel_ids.__getitem__)  # subgraph_edge_briefs' ORDER BY r.id
         # Relationship ids, one string: edge e's is id_text[id_at[e]:id_at[e + 1]].
-        self.id_text = "".join(e[0] for e in edges)
-        self.id_at = array("q", accumulate((len(e[0]) for e in edges), initial=0))
-        self.sources = array("i", (e[1] for e in edges))
-        self.targets = array("i", (e[2] for e in edges))
-        self.kind = array("i", (e[3] for e in edges))
-        del edges
+        self.id_text = "".join([rel_ids[e] for e in order])
+        self.id_at = array("q", accumulate((len(rel_ids[e]) for e in order), initial=0))
+        del rel_ids
+        self.sources = array("i", [sources[e] for e in order])
+        self.targets = array("i", [targets[e] for e in order])
+        self.kind = array("i", [numbers[e] for e in order])
+        del sources, targets, numbers, order
         nodes = len(directory.ids)
         self.out_starts, self.out_edges = _csr(self.sources, nodes)
         self.in_starts, self.in_edges = _csr(self.targets, nodes)

@@ -9,6 +9,7 @@ Real engines, real app, no mocks."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import random
 import time
@@ -28,10 +29,10 @@ from nhskg.core.timescope import ALL_STATUSES, Window, holds
 from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
-from nhskg.queries.adjacency import ADJACENCIES, Adjacency, read_adjacency
+from nhskg.queries.adjacency import ADJACENCIES, Adjacency, kind_of_text, read_adjacency
 from tests.reads import round_trips
 from nhskg.queries.answers import Neighbourhood, ask, neighbourhood
-from nhskg.queries.directory import NotKept
+from nhskg.queries.directory import COLLECTOR, NotKept, PerBuild
 
 EDGES_MAX = 5000
 
@@ -243,3 +244,55 @@ def test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine(engine_sto
     for url, want, have in zip(URLS, expected, got):
         assert (have.status_code, have.headers.get("content-type"), _body(have)) == (want.status_code, want.headers.get("content-type"), _body(want)), url
     assert [r.status_code for r in got[-2:]] == [404, 422]
+
+
+# --- the reply's shape: one `kinds` text a relationship ---------------------------------
+
+
+def test_each_relationship_kind_is_read_back_from_its_text_as_the_engine_holds_it(engine_store: GraphStore, adjacency: Adjacency) -> None:
+    for e in random.Random(4).sample(range(len(adjacency)), 300):
+        (row,) = engine_store.run_read("MATCH ()-[r]->() WHERE r.id = $id RETURN r.valid_from AS vf, r.valid_to AS vt, r.status AS status, r.derived AS derived, r.event AS event, r.date AS date, r.quantifier AS quantifier, r.source_ids AS source_ids, type(r) AS type", {"id": adjacency.edge_id(e)})
+        kind = adjacency.kinds[adjacency.kind[e]]
+        assert (kind.span[:3], kind.derived, kind.event, kind.date, kind.quantifier, kind.source_ids, kind.type) == (
+            (row["vf"], row["vt"], row["status"]), row["derived"] is True, row["event"] is True, row["date"], row["quantifier"], tuple(row["source_ids"] or ()), row["type"]
+        )
+
+
+def test_a_relationship_whose_fields_hold_the_joiner_is_never_kept(fresh_store: FalkorDBStore, small_graph: Callable[[str], GraphData]) -> None:
+    graph = small_graph("Pipe Trust")
+    (rel,) = graph.relationships
+    fresh_store.replace_graph(dataclasses.replace(graph, relationships=[dataclasses.replace(rel, props={**rel.props, "source_ids": ["source:a|b"]})]), version="test:pipe")
+    build = fresh_store.build_info()
+    assert build is not None
+    with pytest.raises(NotKept, match="hold '\\|'"):
+        read_adjacency(fresh_store, build.build_id, 10**7)
+
+
+def test_the_kind_text_is_read_field_by_field() -> None:
+    kind = kind_of_text("DELEGATES_TO", "2013-04-01||in_force|false|true|false||some|2|source:a|source:b")
+    assert kind.span == ("2013-04-01", None, "in_force", False) and kind.derived and not kind.event
+    assert (kind.date, kind.quantifier, kind.source_ids) == (None, "some", ("source:a", "source:b"))
+    assert kind_of_text("X", "|||true|false|true|2013-04-01||0").span == (None, None, None, True)
+    for bad in ("2013|04-01||in_force|false|true|false||some|0", "|||false|false|false|||1|a|b", "|||false|false|false||||0"):
+        with pytest.raises(NotKept):
+            kind_of_text("X", bad)
+
+
+def test_the_collector_is_off_only_while_loads_run(engine_store: GraphStore) -> None:
+    build = engine_store.build_info()
+    assert build is not None
+    seen: list[bool] = []
+
+    def reader(store: GraphStore, build_id: str) -> Any:
+        seen.append(gc.isenabled())
+        with COLLECTOR.during_load():  # a nested load (the adjacency reads the directory)
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+        return read_adjacency(store, build_id, 10**7)
+
+    assert gc.isenabled()
+    PerBuild(reader, "test").load(engine_store, build.build_id)
+    assert seen == [False, False, False] and gc.isenabled()
+    with pytest.raises(ZeroDivisionError):
+        PerBuild(lambda store, build_id: 1 / 0, "failing").load(engine_store, build.build_id)
+    assert gc.isenabled(), "a load that fails turns it back on"
