@@ -44,18 +44,18 @@ class TrigramIndex:
         """`blob`: every entity's text, end to end; entity i's is
         blob[starts[i]:starts[i + 1]] (so `starts` has one more item)."""
         self.narrow_from = narrow_from
-        postings: dict[str, list[int]] = {}
+        postings: dict[str, array] = {}
         get = postings.get
         for slot in range(len(starts) - 1):
             text = blob[starts[slot] : starts[slot + 1]]
             for gram in {text[i : i + GRAM] for i in range(len(text) - GRAM + 1)}:
                 slots = get(gram)
                 if slots is None:
-                    postings[gram] = [slot]
+                    postings[gram] = array("i", (slot,))
                 else:
                     slots.append(slot)
-        # Slots were added in order: each list is sorted, without repeats.
-        self.postings: dict[str, array] = {gram: array("i", slots) for gram, slots in postings.items()}
+        # Slots were added in order: each array is sorted, without repeats.
+        self.postings = postings
 
     def __len__(self) -> int:
         """How many postings (memory: 4 bytes each, plus one array per trigram)."""
