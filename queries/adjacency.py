@@ -20,6 +20,13 @@ holds the two to the same answers):
 - the window by nhskg.core.timescope.holds, the one rule in Python, asked
   once per distinct (valid_from, valid_to, status, undated) a request meets.
 
+The read's reply is shaped to be cheap for the worker: each relationship's
+id and ends, and the rest of it as one '|'-joined text (`kind_of_text`),
+parsed once per distinct kind; at 100,000 organisations that cut the
+worker's CPU reading the adjacency from 36.6 s to 4.9 s (with the collector
+off during loads, nhskg.queries.directory COLLECTOR), for ~4 s more of the
+engine's (docs/scaling.md).
+
 Loading, build keys and the engine answering meanwhile are as for the
 search directory: a worker loads the adjacency in a background thread the
 first time a /subgraph meets a build it has none for (`Adjacencies`), and
@@ -61,7 +68,7 @@ Span = tuple[str | None, str | None, str | None, bool]
 @dataclass(frozen=True, slots=True)
 class Kind:
     """What relationships share, besides their id and ends: few distinct
-    ones (at 565,000 relationships, about 70,000), so each is kept once."""
+    ones (at 565,000 relationships, about 95,000), so each is kept once."""
 
     span: Span
     derived: bool

@@ -8,12 +8,18 @@ aliases, codes, labels, dates and status), so each worker process reads that
 once per graph build and answers from memory:
 
 - matching: every entity's lower-cased name, id and aliases are one string
-  (`blob`), laid out in the answer's sort order (lower-cased name, then id),
-  searched with str.find, skipping to the next entity after a hit; ODS and
-  ONS codes (current and former) are a dict by upper-cased code;
+  (`blob`), laid out in the answer's sort order (lower-cased name, then id).
+  A trigram index (nhskg.queries.substring_index) lists the entities that
+  can hold q, and each is checked with str.find over its own texts: a search
+  touches those, not the ~4 MB a scan of the blob read at 100,000
+  organisations (a q of one or two characters still scans). ODS and ONS
+  codes (current and former) are a dict by upper-cased code;
 - ranking and filters are the catalogue query's (entity_search), spelled in
   Python: exact name or id, exact alias or code, name prefix, the rest; label;
   code; the window by nhskg.core.timescope.holds, the one rule in Python.
+  Ranks 0-2 are looked up, not tested hit by hit: names equal to q or
+  starting with it are each one run of slots (bisection), ids and aliases
+  are dicts; the rest of the hits is rank 3.
   INSTANCE_OF / PART_OF in the window stay with the engine (entity_links_in).
   tests/test_search_directory.py holds the two to the same answers.
 
@@ -26,6 +32,8 @@ its data. A worker loads the directory in a background thread the first time
 a search meets a build it has none for, and answers from the engine's query
 (as before) until the load is done: no request waits for it, startup and
 import load nothing, and a worker that never searches never spends the memory.
+The cyclic garbage collector is off while any per-build load runs
+(`COLLECTOR`): it was over half of a large load's CPU.
 """
 
 from __future__ import annotations
