@@ -41,6 +41,7 @@ from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.pipeline import ingest
 from nhskg.queries.adjacency import ADJACENCIES
+from nhskg.queries.delegation_steps import STEPS
 from nhskg.queries.directory import DIRECTORIES, NotKept
 
 T = TypeVar("T")
@@ -103,13 +104,15 @@ async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cP
 
 
 def _warm(store: GraphStore, settings: Settings) -> None:
-    """What a worker that has served a while holds: the search directory
-    and (unless the setting turns it off) the subgraph adjacency of the live
-    build, so the profile is of answers, not of the first loads."""
+    """What a worker that has served a while holds: the search directory,
+    the delegation steps and (unless the setting turns it off) the subgraph
+    adjacency of the live build, so the profile is of answers, not of the
+    first loads."""
     build = store.build_info()
     if build is None:
         return
     DIRECTORIES.load(store, build.build_id)
+    STEPS.load(store, build.build_id)
     if settings.subgraph_memory_relationships:
         try:
             ADJACENCIES.load(store, build.build_id, settings.subgraph_memory_relationships)
