@@ -24,7 +24,10 @@ The walk is delegation_paths', spelled in Python
   qualifying step leaves (to an entity holding);
 - FalkorDB's variable-length walk does not go on from a node already on
   the chain (a chain may end where it began; it never loops further), and
-  neither does this one;
+  neither does this one. A chain that ends where it began (only when both
+  ends are asked for: an open end has nothing coming in, or nothing going
+  out) is given as it runs, where FalkorDB 4.x may list it backwards; no
+  graph built from the knowledge base has such a loop;
 - chains by length, first body's id, last body's id, then the steps'
   relationship ids; at most `limit`.
 
