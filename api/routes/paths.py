@@ -49,7 +49,9 @@ async def delegation_paths(
     Every step names the delegation record, what it covers, the power, and
     who stays accountable (`accountability_retained_by` of the record, else
     the delegator: delegation does not move accountability). Up to 6 steps
-    per chain and 200 chains (`truncated` says when there were more).
+    per chain and 200 chains (`truncated` says when there were more),
+    shortest first, then by the holder's id, the last body's id and the
+    steps' relationship ids.
     """
     if not (delegator or delegate or service):
         raise UserError("give at least one of delegator, delegate, service (from and to are the start and end of a period)")
