@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import random
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import ask
 from nhskg.queries.delegation_steps import STEPS, DelegationSteps, Ends, read_steps
 from nhskg.queries.directory import NotKept, PerBuild
+from tests.per_build import loaded
 from tests.reads import round_trips
 
 WINDOWS = {
@@ -268,14 +268,8 @@ def _answers(client: TestClient) -> list[tuple[int, str | None, bytes]]:
 
 
 def _steps_of_live_build(store: GraphStore) -> DelegationSteps:
-    """Wait (at most 20 s) for this worker's background load of the live build."""
-    build = store.build_info()
-    assert build is not None
-    deadline = time.monotonic() + 20
-    while (found := STEPS.get(store, build.build_id)) is None:
-        assert time.monotonic() < deadline, "the delegation steps did not load"
-        time.sleep(0.02)
-    return found
+    """Wait for this worker's background load of the live build."""
+    return loaded(STEPS, store, what="the delegation steps")
 
 
 def test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine(engine_store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

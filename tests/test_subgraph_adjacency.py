@@ -29,6 +29,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.adjacency import ADJACENCIES, Adjacency, read_adjacency
+from tests.per_build import loaded
 from tests.reads import round_trips
 from nhskg.queries.answers import Neighbourhood, ask, neighbourhood
 from nhskg.queries.directory import NotKept
@@ -144,14 +145,8 @@ def test_full_records_are_read_for_what_the_walk_found(engine_store: GraphStore,
 
 
 def _adjacency_of_live_build(store: GraphStore) -> Adjacency:
-    """Wait (at most 20 s) for this worker's background load of the live build."""
-    build = store.build_info()
-    assert build is not None
-    deadline = time.monotonic() + 20
-    while (found := ADJACENCIES.get(store, build.build_id, 10**7)) is None:
-        assert time.monotonic() < deadline, "the adjacency did not load"
-        time.sleep(0.02)
-    return found
+    """Wait for this worker's background load of the live build."""
+    return loaded(ADJACENCIES, store, 10**7, what="the adjacency")
 
 
 def _names(client: TestClient) -> list[str]:
