@@ -16,10 +16,14 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from benchmarks.synthetic import synthetic_landscape
+from nhskg.api import models as m
 from nhskg.api.app import create_app
 from nhskg.api.routes import paths as paths_route
 from nhskg.core.settings import Settings
@@ -285,6 +289,20 @@ def test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine(engine_sto
         assert have == want, url
     assert [status for status, _, _ in got[-5:]] == [404, 404, 422, 422, 422]
     assert sum(b'"steps"' in body for _, _, body in got) >= 6
+
+
+def test_written_answers_are_the_validated_models_bytes(engine_store: GraphStore, tmp_path: Path) -> None:
+    # The route writes its answer with orjson instead of through its
+    # response model: the bytes must be what the model would write.
+    adapter = TypeAdapter(m.DelegationPaths)
+    loaded(STEPS, engine_store, what="the delegation steps")
+    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "unused"), answer_cache_mb=0)
+    with TestClient(create_app(settings, store=engine_store)) as client:
+        answers = [(url, *answer) for url, answer in zip(URLS, _answers(client)) if answer[0] == 200]
+    assert len(answers) >= 8
+    for url, _, content_type, body in answers:
+        assert content_type == "application/json", url
+        assert body == adapter.dump_json(adapter.validate_python(orjson.loads(body)), by_alias=True), url
 
 
 def test_from_memory_an_answer_is_one_round_trip(engine_store: GraphStore, tmp_path: Path) -> None:
