@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import Window, holds
+from nhskg.queries.answers import ask
 from nhskg.queries.directory import NotKept, PerBuild
 
 if TYPE_CHECKING:
@@ -150,8 +151,6 @@ def read_steps(store: "GraphStore", build: str) -> DelegationSteps:
     before), and the briefs of what they name. NotKept when the graph has
     more than MAX_STEPS; UserError when the graph changed meanwhile (the
     next request tries again)."""
-    from nhskg.queries.answers import ask  # answers imports what imports this module
-
     rows = ask(store, "delegation_steps", limit=MAX_STEPS + 1)
     if len(rows) > MAX_STEPS:
         raise NotKept(f"more than {MAX_STEPS} DELEGATES_TO relationships")
