@@ -28,7 +28,7 @@ from nhskg.core.timescope import ALL_STATUSES, Window
 from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData, NodeRow, RelRow
-from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from
+from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING, CommissioningIndex, read_commissioning
 from nhskg.queries.directory import NotKept
 from tests.reads import round_trips
@@ -137,6 +137,22 @@ def test_the_answers_the_audit_checks(index: CommissioningIndex) -> None:
     assert dental and {(r.from_parent or {}).get("id") for r in dental} == {"service:primary-care"}
 
 
+def _pieces(timeline: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [(p["from"], p["to"], *_rows(Commissioners(rows=[p["row"]]))) for p in timeline]
+
+
+@pytest.mark.parametrize("window", [Window.always(), Window.between("2010-01-01", "2023-01-01", ALL_STATUSES)], ids=["always", "2010 to 2023 any status"])
+def test_timelines_from_the_index_are_the_engines(engine_store: GraphStore, index: CommissioningIndex, window: Window) -> None:
+    """The days a timeline cuts at (service_commissioning_dates) and each
+    piece's answer, from memory."""
+    lengths = []
+    for service_id in _services(index):
+        expected = service_timeline(engine_store, service_id, window)
+        assert _pieces(service_timeline(engine_store, service_id, window, index)) == _pieces(expected), service_id
+        lengths.append(len(expected))
+    assert max(lengths) > 5
+
+
 # --- a graph made for the corners: dates that do not meet, statuses, odd hierarchies -------
 
 
@@ -243,6 +259,14 @@ def test_the_corners_answer_as_the_catalogue_does(corner_store: FalkorDBStore) -
     assert compared > 500
 
 
+def test_corner_timelines_are_the_engines(corner_store: FalkorDBStore) -> None:
+    index = _index_of(corner_store)
+    for service_id in _services(index):
+        for window in (Window.always(), Window.always(ALL_STATUSES), Window.between("2001-01-01", "2011-01-01")):
+            expected = service_timeline(corner_store, service_id, window)
+            assert _pieces(service_timeline(corner_store, service_id, window, index)) == _pieces(expected), (service_id, window)
+
+
 def test_bodies_are_counted_only_while_they_and_their_fact_hold(corner_store: FalkorDBStore) -> None:
     index = _index_of(corner_store)
 
@@ -308,6 +332,8 @@ URLS = [
     "/services/service:sexual-health/commissioners?as_of=2015-01-01",
     "/services/service:urgent-and-emergency-care/commissioners?as_of=2024-01-01&expand=commissioner",
     "/services/service:urgent-and-emergency-care/commissioners?as_of=2024-01-01&instances=list",
+    "/services/service:dental-services/timeline",
+    "/services/service:urgent-and-emergency-care/timeline?from=2010-01-01&to=2024-01-01&status=any&expand=commissioner",
     "/services/org:nhs-england/commissioners",
     "/services/service:no-such-service/commissioners",
     "/services/service:dental-services/commissioners?as_of=2020-13-01",

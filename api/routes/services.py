@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, request_build
+from nhskg.api.deps import get_store, live_build, request_build
 from nhskg.api.strict import errors
 from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pattern, comma_list, require_entity
 from nhskg.core.timescope import BEGINNING, END, Window
@@ -127,8 +127,10 @@ def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
 
 @router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=errors({404: "no service with that id"}))
 def timeline(
+    request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:dental-services", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
+    build: Annotated[str | None, Depends(live_build)],
     window: AllTimeWindow,
     expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: full records instead of briefs")] = None,
 ):
@@ -140,8 +142,11 @@ def timeline(
     stretches with the same commissioner and the same fact are joined;
     `from: null` / `to: null` mean unbounded."""
     row = require_service(store, id)
+    kept = request.app.state.holder.settings.commissioning_memory_facts
+    # From the index unless full records are asked for (it keeps briefs).
+    index = COMMISSIONING.get(store, build, kept) if kept and not expand else None
     items = []
-    for piece in service_timeline(store, id, window):
+    for piece in service_timeline(store, id, window, index):
         r = piece["row"]
         rel = r.relationship
         items.append(
