@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nhskg.core.errors import UserError
-from nhskg.core.timescope import Window, holds
+from nhskg.core.timescope import Span, Window, span_verdicts
 from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ HEAD = ("id", "type", "from", "to")  # what an edge's brief has of its own; the 
 HUB_EDGES = 64  # a node with more edges of a kind than this keeps them ranked (Adjacency._ranked)
 PAGE = 1000  # entities whose relationships one subgraph_adjacency read asks for (the catalogue's list cap)
 
-# A (valid_from, valid_to, status, undated) span, as the window rule reads it.
-Span = tuple[str | None, str | None, str | None, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +79,6 @@ class Walk:
     ids: list[str]
     edges: list[int]
     truncated: bool
-
-
-def _verdicts(window: Window) -> Callable[[Span], bool]:
-    """The window rule, once per distinct span met in one request."""
-    known: dict[Span, bool] = {}
-
-    def verdict(span: Span) -> bool:
-        found = known.get(span)
-        if found is None:
-            found = known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
-        return found
-
-    return verdict
 
 
 def breadth_first(seed: N, depth: int, max_nodes: int, from_seed: bool, hop: Callable[[list[N], set[N]], Iterable[N]]) -> tuple[list[N], set[N], bool]:
@@ -192,7 +177,7 @@ class Adjacency:
 
     def node_holds(self, node_id: str, window: Window) -> bool:
         """The seed's test (the route's holds(...) on its record)."""
-        return _verdicts(window)(self.directory.spans[self.slot_of[node_id]])
+        return span_verdicts(window)(self.directory.spans[self.slot_of[node_id]])
 
     def _ranks(self) -> array:
         """Each node's place in the order a hop lists neighbours in: types
@@ -230,7 +215,7 @@ class Adjacency:
     def walk(self, seed: str, depth: int, window: Window, labels: Iterable[str] | None, max_nodes: int, max_edges: int, seed_holds: bool) -> Walk:
         """queries.answers.neighbourhood's walk (see the module docstring);
         the seed must be a node of this build."""
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         kinds = self.kinds
         kind_holds: dict[int, bool] = {}  # by kind: whether its span holds (inlined below: called per edge)
         directory = self.directory

@@ -55,7 +55,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nhskg.core.errors import UserError
-from nhskg.core.timescope import BEGINNING, END, Window, holds
+from nhskg.core.timescope import BEGINNING, END, Span, Window, holds, span_verdicts
 from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
 
 if TYPE_CHECKING:
@@ -67,26 +67,11 @@ UP_STEPS = 6  # service_lineage's ancestors: PART_OF*1..6
 DOWN_STEPS = 4  # its parts, and service_commissioners' include_parts: PART_OF*1..4
 PAGE = 20  # services whose inherited facts one commissioning_inherited_facts read asks for
 
-# A (valid_from, valid_to, status, undated) span, as the window rule reads it.
-Span = tuple[str | None, str | None, str | None, bool]
 
 
 def _span(valid_from: str, valid_to: str, status: str, undated: Any) -> Span:
     """A catalogue row's columns ('' for absent) -> a span."""
     return (valid_from or None, valid_to or None, status or None, bool(undated))
-
-
-def _verdicts(window: Window) -> Callable[[Span], bool]:
-    """The window rule, once per distinct span met in one answer."""
-    known: dict[Span, bool] = {}
-
-    def verdict(span: Span) -> bool:
-        found = known.get(span)
-        if found is None:
-            found = known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
-        return found
-
-    return verdict
 
 
 def _order_key(name: str | None, commissioner_id: str, relationship_id: str) -> tuple[Any, ...]:
@@ -254,7 +239,7 @@ class CommissioningIndex:
         """The service_lineage row of a service (None when the id is not a service)."""
         if not self._is_service(service_id):
             return None
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         names = self.directory.names
         parts: dict[tuple[str, int], dict[str, Any]] = {}
         if include_parts:
@@ -270,7 +255,7 @@ class CommissioningIndex:
     def _with_parts(self, ids: list[str], window: Window, include_parts: bool) -> list[str]:
         """The services of `ids` and, with include_parts, their parts holding
         in the window (service_commissioners' `down`), each once."""
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         out: dict[str, None] = {}
         for service_id in ids:
             if not self._is_service(service_id):
@@ -287,7 +272,7 @@ class CommissioningIndex:
         dates of the COMMISSIONS facts into the services that hold in the
         window and of their commissioners, and of the PART_OF links into
         them and of their parts."""
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         spans = self.directory.spans
         days: set[str | None] = set()
         for service_id in ids:
@@ -310,7 +295,7 @@ class CommissioningIndex:
         the shape queries.answers reads them: a fact of a service's own with
         its commissioner's brief; the facts bodies inherit from a type
         counted (`body_count`) under a null commissioner id, after the others."""
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         spans = self.directory.spans
         own: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         folded: list[dict[str, Any]] = []

@@ -11,8 +11,7 @@ body). Real engines, real app, no mocks."""
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING, CommissioningIndex, read_commissioning
 from nhskg.queries.directory import NotKept
-from tests.reads import round_trips
+from tests.reads import loaded, round_trips, served_from_engine_and_memory
 
 WINDOWS = {
     "1999-01-01": Window.on("1999-01-01"),
@@ -68,7 +67,12 @@ def _rows(answer: Commissioners) -> list[tuple[Any, ...]]:
     return out
 
 
-def _same_answers(store: GraphStore, index: CommissioningIndex, services: list[str], windows: list[Window]) -> int:
+def _same_answers(
+    store: GraphStore, index: CommissioningIndex, services: list[str], windows: list[Window], left_to_engine: Callable[[Commissioners], bool] = lambda e: e.service is None
+) -> int:
+    """Every answer from the index is the engine's; an answer the index
+    leaves to the engine (None) must be one `left_to_engine` allows (by
+    default only an id that is not a service). How many were compared."""
     compared = 0
     for service_id in services:
         for window in windows:
@@ -77,8 +81,8 @@ def _same_answers(store: GraphStore, index: CommissioningIndex, services: list[s
                     expected = service_commissioners(store, service_id, window, include_parts, grouped=True, instance_ids=instance_ids)
                     got = service_commissioners_from(index, service_id, window, include_parts, instance_ids)
                     case = (service_id, window, include_parts, instance_ids)
-                    if got is None:  # left to the engine: only an id that is not a service, here
-                        assert expected.service is None, case
+                    if got is None:
+                        assert left_to_engine(expected), case
                         continue
                     assert got.service is not None and expected.service is not None, case
                     assert got.service["id"] == expected.service["id"], case
@@ -237,26 +241,16 @@ def _index_of(store: GraphStore) -> CommissioningIndex:
     return read_commissioning(store, build.build_id, 10**7)
 
 
+def _unfolded(answer: Commissioners) -> bool:
+    """A body's row with no type row to fold into: the engine's to answer."""
+    return any(r.relationship.get("rule") == "instance-inherits-type" and r.instance_count is None for r in answer.rows)
+
+
 def test_the_corners_answer_as_the_catalogue_does(corner_store: FalkorDBStore) -> None:
     index = _index_of(corner_store)
     services = _services(index)
     assert len(services) == 6
-    compared = 0
-    for service_id in services:
-        for window in CORNER_WINDOWS:
-            for include_parts in (True, False):
-                for instance_ids in (True, False):
-                    expected = service_commissioners(corner_store, service_id, window, include_parts, grouped=True, instance_ids=instance_ids)
-                    got = service_commissioners_from(index, service_id, window, include_parts, instance_ids)
-                    case = (service_id, window, include_parts, instance_ids)
-                    if got is None:
-                        # Left to the engine only where a body's fact has no type row to fold into.
-                        assert any(r.relationship.get("rule") == "instance-inherits-type" and r.instance_count is None for r in expected.rows), case
-                        continue
-                    assert (got.service or {}).get("id") == service_id and got.ancestors == expected.ancestors, case
-                    assert _rows(got) == _rows(expected), case
-                    compared += 1
-    assert compared > 500
+    assert _same_answers(corner_store, index, services, CORNER_WINDOWS, left_to_engine=_unfolded) > 500
 
 
 def test_corner_timelines_are_the_engines(corner_store: FalkorDBStore) -> None:
@@ -313,13 +307,8 @@ def test_the_synthetic_landscape_answers_as_the_catalogue_does(fresh_store: Falk
 
 
 def _index_of_live_build(store: GraphStore) -> CommissioningIndex:
-    build = store.build_info()
-    assert build is not None
-    deadline = time.monotonic() + 20
-    while (found := COMMISSIONING.get(store, build.build_id, 10**7)) is None:
-        assert time.monotonic() < deadline, "the commissioning index did not load"
-        time.sleep(0.02)
-    return found
+    """Wait (at most 20 s) for this worker's background load of the live build."""
+    return loaded(COMMISSIONING, store, 10**7)
 
 
 URLS = [
@@ -341,12 +330,7 @@ URLS = [
 
 
 def test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine(engine_store: GraphStore, tmp_path: Path) -> None:
-    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "unused"), answer_cache_mb=0)
-    with TestClient(create_app(dataclasses.replace(settings, commissioning_memory_facts=0), store=engine_store)) as client:
-        expected = [client.get(url) for url in URLS]
-    _index_of_live_build(engine_store)
-    with TestClient(create_app(settings, store=engine_store)) as client:
-        got = [client.get(url) for url in URLS]
+    expected, got = served_from_engine_and_memory(engine_store, tmp_path, URLS, {"commissioning_memory_facts": 0}, lambda: _index_of_live_build(engine_store))
     for url, want, have in zip(URLS, expected, got):
         assert (have.status_code, have.content) == (want.status_code, want.content), url
     assert [r.status_code for r in got[-3:]] == [404, 404, 422]
@@ -373,13 +357,8 @@ def test_the_app_loads_the_index_itself_and_answers_from_it(corner_app: tuple[Fa
     # Nothing here asks COMMISSIONING for it: the route's own request starts
     # the load, and once loaded an answer reads only the live build.
     store, client = corner_app
-    build = store.build_info()
-    assert build is not None
     assert _commissioner_ids(client) == ["type:board", "org:council"]
-    deadline = time.monotonic() + 20
-    while COMMISSIONING.held(build.build_id) is None:
-        assert time.monotonic() < deadline, "the app's request did not load the commissioning index of the live build"
-        time.sleep(0.02)
+    loaded(COMMISSIONING, store, start=False)
     with round_trips(store) as trips:
         assert _commissioner_ids(client) == ["type:board", "org:council"]
     assert [len(trip) for trip in trips] == [1], "from memory: only the live build is read (for the index and the ETag)"
