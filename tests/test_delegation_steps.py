@@ -34,8 +34,7 @@ from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import ask
 from nhskg.queries.delegation_steps import STEPS, DelegationSteps, Ends, read_steps
 from nhskg.queries.directory import NotKept, PerBuild
-from tests.per_build import loaded
-from tests.reads import round_trips
+from tests.reads import loaded, round_trips
 
 WINDOWS = {
     "2024-01-01": Window.on("2024-01-01"),

@@ -18,8 +18,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.answers import search_entities
-from tests.per_build import loaded
-from tests.reads import round_trips
+from tests.reads import loaded, round_trips
 from nhskg.queries.directory import DIRECTORIES, Directory, read_directory
 
 
