@@ -24,6 +24,7 @@ import asyncio
 import cProfile
 import dataclasses
 import io
+import os
 import pstats
 import time
 from collections import defaultdict
@@ -41,6 +42,8 @@ from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.pipeline import ingest
 from nhskg.queries.adjacency import ADJACENCIES
+from nhskg.queries.commissioning import COMMISSIONING
+from nhskg.queries.delegation_steps import STEPS
 from nhskg.queries.directory import DIRECTORIES, NotKept
 
 T = TypeVar("T")
@@ -103,18 +106,21 @@ async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cP
 
 
 def _warm(store: GraphStore, settings: Settings) -> None:
-    """What a worker that has served a while holds: the search directory
-    and (unless the setting turns it off) the subgraph adjacency of the live
-    build, so the profile is of answers, not of the first loads."""
+    """What a worker that has served a while holds: the search directory,
+    the delegation steps and (unless their settings turn them off) the
+    subgraph adjacency and the commissioning index of the live build, so the
+    profile is of answers, not of the first loads."""
     build = store.build_info()
     if build is None:
         return
     DIRECTORIES.load(store, build.build_id)
-    if settings.subgraph_memory_relationships:
-        try:
-            ADJACENCIES.load(store, build.build_id, settings.subgraph_memory_relationships)
-        except NotKept as exc:
-            print(f"subgraph adjacency not kept: {exc}")
+    STEPS.load(store, build.build_id)
+    for kept, limit in ((ADJACENCIES, settings.subgraph_memory_relationships), (COMMISSIONING, settings.commissioning_memory_facts)):
+        if limit:
+            try:
+                kept.load(store, build.build_id, limit)
+            except NotKept as exc:
+                print(f"not kept: {exc}")
 
 
 def main() -> int:
@@ -147,6 +153,8 @@ def main() -> int:
     summary = "\n".join(lines)
     text = io.StringIO()
     stats = pstats.Stats(profiler, stream=text)
+    if os.environ.get("NHSKG_PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["NHSKG_PROFILE_DUMP"])
     stats.sort_stats("cumulative").print_stats(args.lines)
     stats.sort_stats("tottime").print_stats(args.lines)
     print(summary)

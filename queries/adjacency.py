@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import logging
 from array import array
-from collections.abc import Callable, Iterable
-from itertools import accumulate
+from collections.abc import Callable, Iterable, Iterator
+from heapq import merge
+from itertools import accumulate, islice
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nhskg.core.errors import UserError
-from nhskg.core.timescope import Window, holds
+from nhskg.core.timescope import Span, Window, span_verdicts
 from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
 
 if TYPE_CHECKING:
@@ -59,10 +60,9 @@ COLUMNS = ("ids", "from_ids", "to_ids", "kinds")
 KIND_FIELDS = 9  # of a `kinds` text, before its source ids: see kind_of_text
 TYPE_LABEL = "OrganisationType"  # neighbours with it come first when the cap bites
 HEAD = ("id", "type", "from", "to")  # what an edge's brief has of its own; the rest is its kind's
+HUB_EDGES = 64  # a node with more edges of a kind than this keeps them ranked (Adjacency._ranked)
 PAGE = 1000  # entities whose relationships one subgraph_adjacency read asks for (the catalogue's list cap)
 
-# A (valid_from, valid_to, status, undated) span, as the window rule reads it.
-Span = tuple[str | None, str | None, str | None, bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,19 +89,6 @@ class Walk:
     truncated: bool
 
 
-def _verdicts(window: Window) -> Callable[[Span], bool]:
-    """The window rule, once per distinct span met in one request."""
-    known: dict[Span, bool] = {}
-
-    def verdict(span: Span) -> bool:
-        found = known.get(span)
-        if found is None:
-            found = known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
-        return found
-
-    return verdict
-
-
 def breadth_first(seed: N, depth: int, max_nodes: int, from_seed: bool, hop: Callable[[list[N], set[N]], Iterable[N]]) -> tuple[list[N], set[N], bool]:
     """The neighbourhood walk's frame, for the engine and for memory alike:
     up to `depth` hops from the seed (none when not `from_seed`: a seed that
@@ -116,8 +103,10 @@ def breadth_first(seed: N, depth: int, max_nodes: int, from_seed: bool, hop: Cal
     for _ in range(depth):
         if not frontier:
             break
-        new = [n for n in hop(frontier, known) if n not in known]
         room = max_nodes - len(seen)
+        # One more than there is room for tells whether the cap bites; a hop
+        # that yields lazily (memory's) stops there.
+        new = list(islice((n for n in hop(frontier, known) if n not in known), room + 1))
         if len(new) > room:
             new, truncated = new[:room], True
         seen.extend(new)
@@ -200,6 +189,9 @@ class Adjacency:
         nodes = len(directory.ids)
         self.out_starts, self.out_edges = _csr(self.sources, nodes)
         self.in_starts, self.in_edges = _csr(self.targets, nodes)
+        self._rank: array | None = None  # _ranks()
+        self._hubs: dict[tuple[int, bool], list[tuple[int, int, int]]] = {}  # _ranked() of nodes with many edges
+        self._tails: dict[Callable[..., Any], dict[int, dict[str, Any] | None]] = {}  # edge_briefs(): by shape, each kind's rest
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -212,42 +204,76 @@ class Adjacency:
 
     def node_holds(self, node_id: str, window: Window) -> bool:
         """The seed's test (the route's holds(...) on its record)."""
-        return _verdicts(window)(self.directory.spans[self.slot_of[node_id]])
+        return span_verdicts(window)(self.directory.spans[self.slot_of[node_id]])
+
+    def _ranks(self) -> array:
+        """Each node's place in the order a hop lists neighbours in: types
+        first, then by id (read once per adjacency, on the first walk)."""
+        if self._rank is None:
+            ids, is_type = self.directory.ids, self.is_type
+            order = sorted(range(len(ids)), key=lambda n: (1 - is_type[n], ids[n]))
+            rank = array("i", bytes(4 * len(ids)))
+            for place, node in enumerate(order):
+                rank[node] = place
+            self._rank = rank
+        return self._rank
+
+    def _ranked(self, node: int, derived: bool) -> list[tuple[int, int, int]]:
+        """The node's edges, either direction, stated or derived ones, as
+        (rank of the other end, the other end, edge) in rank order. Kept for
+        nodes with many edges (a type and its instances), sorted anew for the others."""
+        key = (node, derived)
+        found = self._hubs.get(key)
+        if found is not None:
+            return found
+        ranks, kinds, kind_of = self._ranks(), self.kinds, self.kind
+        out = [
+            (ranks[other], other, e)
+            for starts, edges, ends in ((self.out_starts, self.out_edges, self.targets), (self.in_starts, self.in_edges, self.sources))
+            for e in edges[starts[node] : starts[node + 1]]
+            if kinds[kind_of[e]].derived is derived
+            for other in (ends[e],)
+        ]
+        out.sort()
+        if len(out) > HUB_EDGES:
+            self._hubs[key] = out
+        return out
 
     def walk(self, seed: str, depth: int, window: Window, labels: Iterable[str] | None, max_nodes: int, max_edges: int, seed_holds: bool) -> Walk:
         """queries.answers.neighbourhood's walk (see the module docstring);
         the seed must be a node of this build."""
-        verdict = _verdicts(window)
+        verdict = span_verdicts(window)
         kinds = self.kinds
         kind_holds: dict[int, bool] = {}  # by kind: whether its span holds (inlined below: called per edge)
         directory = self.directory
         node_spans, node_labels, ids = directory.spans, directory.labels, directory.ids
-        sources, targets, kind_of, is_type = self.sources, self.targets, self.kind, self.is_type
+        targets, kind_of = self.targets, self.kind
         wanted = frozenset(labels) if labels else None
-        hops = (self.out_starts, self.out_edges, targets), (self.in_starts, self.in_edges, sources)
 
-        def hop(frontier: list[int], known: set[int]) -> list[int]:
-            # neighbour slot -> 0 when some edge reaching it is stated, 1 when all are derived
-            reached: dict[int, int] = {}
-            for node in frontier:
-                for starts, edges, ends in hops:
-                    for e in edges[starts[node] : starts[node + 1]]:
-                        other = ends[e]
-                        if other in known or reached.get(other) == 0:
-                            continue
-                        k = kind_of[e]
-                        ok = kind_holds.get(k)
-                        if ok is None:
-                            ok = kind_holds[k] = verdict(kinds[k].span)
-                        if not ok:
-                            continue
-                        kind = kinds[k]
-                        if not kind.event and not verdict(node_spans[other]):
-                            continue
-                        if wanted is not None and wanted.isdisjoint(node_labels[other]):
-                            continue
-                        reached[other] = kind.derived
-            return sorted(reached, key=lambda n: (reached[n], 1 - is_type[n], ids[n]))
+        def qualifies(e: int, other: int) -> bool:
+            k = kind_of[e]
+            ok = kind_holds.get(k)
+            if ok is None:
+                ok = kind_holds[k] = verdict(kinds[k].span)
+            if not ok:
+                return False
+            if not kinds[k].event and not verdict(node_spans[other]):
+                return False
+            return wanted is None or not wanted.isdisjoint(node_labels[other])
+
+        def hop(frontier: list[int], known: set[int]) -> Iterator[int]:
+            # The catalogue's order: neighbours reached through a stated edge
+            # first, then those reached only through derived ones; within
+            # each, types first, then by id. Each frontier node's edges are
+            # taken in that order (_ranked), merged, and the walk stops the
+            # hop when it has what it keeps: a type with 30,000 instances
+            # costs what the cap keeps of them, not all of them.
+            emitted: set[int] = set()
+            for derived in (False, True):
+                for _, other, e in merge(*(self._ranked(node, derived) for node in frontier)):
+                    if other not in known and other not in emitted and qualifies(e, other):
+                        emitted.add(other)
+                        yield other
 
         seen, known, truncated = breadth_first(self.slot_of[seed], depth, max_nodes, seed_holds, hop)
         found: list[int] = []
@@ -299,14 +325,16 @@ class Adjacency:
     def edge_briefs(self, edges: list[int], shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> list[Any]:
         """The edges' subgraph_edge_briefs rows, or shape(row) of each. A
         shape that leads with the row's id, type, from and to as they are
-        (api.serialise.relationship_brief) is asked once per kind met, and
-        each edge's brief is its id, type and ends then the kind's rest:
-        building a dict per edge twice was a third of a depth-2 request."""
+        (api.serialise.relationship_brief) is asked once per kind and kept
+        with the adjacency, and each edge's brief is its id, type and ends
+        then the kind's rest: building a dict per edge twice was a third of
+        a depth-2 request (at 100,000 organisations nearly every edge is a
+        kind of its own, so the rests are kept across requests)."""
         if shape is None:
             return [self.edge_row(e) for e in edges]
         ids, sources, targets, kind_of, kinds = self.directory.ids, self.sources, self.targets, self.kind, self.kinds
         id_text, id_at = self.id_text, self.id_at
-        tails: dict[int, dict[str, Any] | None] = {}
+        tails = self._tails.setdefault(shape, {})
         out = []
         for e in edges:
             k = kind_of[e]

@@ -23,6 +23,7 @@ from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
 from nhskg.queries.adjacency import Adjacency, breadth_first
+from nhskg.queries.commissioning import INHERITS, CommissioningIndex
 from nhskg.queries.directory import DIRECTORIES, RANKS, Directory, Filters
 
 
@@ -82,7 +83,6 @@ class Commissioners:
     service: dict[str, Any] | None = None  # the service's record; None: no such service
 
 
-INHERITS = "instance-inherits-type"  # the rule of a fact a real body inherits from its type
 
 
 def group_instances(rows: list[CommissionerRow], with_ids: bool = True) -> list[CommissionerRow]:
@@ -132,49 +132,91 @@ def service_commissioners(
     answers for it: _commissioner_rows), the nearest first. A service with
     facts of its own never reads its ancestors' (a root at 100,000
     organisations has tens of thousands)."""
-    facts = _FactReader(store, window, grouped, instance_ids)
-    lineage, rows = facts.read([service_id], include_parts, question("service_lineage", window, id=service_id, include_parts=include_parts))
-    if not lineage:
+    found = _hierarchy_answer(_FactReader(store, window, grouped, instance_ids), service_id, include_parts, grouped, instance_ids)
+    if found is None:
         return Commissioners()
-    parts = sorted((p for p in lineage[0]["parts"] if p), key=lambda p: (p["depth"], p["id"]))
-    ancestors = sorted((a for a in lineage[0]["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
-    if ancestors and not any(r["service_id"] == service_id for r in rows):
-        # The nearest ancestor first, the others only when it has no facts
-        # either: at 100,000 organisations each has thousands of them.
-        found = facts.read([ancestors[0]["id"]], False)[1]
-        if not found and ancestors[1:]:
-            found = facts.read([a["id"] for a in ancestors[1:]], False)[1]
-        rows += found
-    out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
-    if grouped and any("body_count" in r.relationship for r in out.rows):
+    out, answered_by, parts = found
+    if grouped and _unfolded(out):
         # Bodies whose type's row is not in the answer stand alone, each with
         # its full record: rare, so read every row in full this once.
         every = _FactReader(store, window, False, False)
-        ids = [service_id] if any(r["service_id"] == service_id for r in rows) else [a["id"] for a in ancestors]
-        every_row = every.read([*ids, *(p["id"] for p in parts)], False)[1]
-        out = _commissioner_rows(every_row, service_id, parts, ancestors, grouped, instance_ids)
-    out.service = lineage[0]["service"]
+        every_row = every.read([*answered_by, *(p["id"] for p in parts)], False)
+        service = out.service
+        out = _commissioner_rows(every_row, service_id, parts, out.ancestors, grouped, instance_ids)
+        out.service = service
     return out
+
+
+def service_commissioners_from(index: CommissioningIndex, service_id: str, window: Window, include_parts: bool = True, instance_ids: bool = True) -> Commissioners | None:
+    """service_commissioners, grouped, from a worker's commissioning index
+    (nhskg.queries.commissioning) instead of the engine: the same rows, each
+    commissioner a brief (id, name, labels, dates, status) rather than its
+    full record. None when the engine must answer: the id is not a service
+    of the index's build, or a body's fact has no type row to fold into."""
+    found = _hierarchy_answer(_IndexReader(index, window, instance_ids), service_id, include_parts, True, instance_ids)
+    if found is None or _unfolded(found[0]):
+        return None
+    return found[0]
+
+
+def _unfolded(answer: Commissioners) -> bool:
+    """Whether a grouped answer has rows of bodies left with no type row to fold into."""
+    return any("body_count" in r.relationship for r in answer.rows)
+
+
+def _hierarchy_answer(
+    facts: "_FactReader | _IndexReader", service_id: str, include_parts: bool, grouped: bool, instance_ids: bool
+) -> tuple[Commissioners, list[str], list[dict[str, Any]]] | None:
+    """The hierarchy rule over what `facts` reads: (the answer, the services
+    whose facts answer for the service itself, its parts); None when the id
+    is not a service."""
+    lineage, rows = facts.lineage_and_facts(service_id, include_parts)
+    if lineage is None:
+        return None
+    parts = sorted((p for p in lineage["parts"] if p), key=lambda p: (p["depth"], p["id"]))
+    ancestors = sorted((a for a in lineage["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
+    answered_by = [service_id]
+    if ancestors and not any(r["service_id"] == service_id for r in rows):
+        # The nearest ancestor first, the others only when it has no facts
+        # either: at 100,000 organisations each has thousands of them.
+        answered_by = [a["id"] for a in ancestors]
+        found = facts.read([ancestors[0]["id"]], False)
+        if not found and ancestors[1:]:
+            found = facts.read([a["id"] for a in ancestors[1:]], False)
+        rows += found
+    out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
+    out.service = lineage["service"]
+    return out, answered_by, parts
 
 
 @dataclass
 class _FactReader:
-    """The COMMISSIONS facts into services, as an answer reads them: every
-    row in full (service_commissioners), or folded (grouped), the facts bodies
-    inherit from their type as one row per type and basis with `body_count`
-    (a service a type commissions has a row per body, each a copy of the
-    type's fact and evidence: 23,689 rows for a synthetic service at 100,000
-    organisations) and, with instance_ids, the bodies' ids (`bodies`, from
-    service_commissioner_instances, asked in the same round trip)."""
+    """The COMMISSIONS facts into services, as an answer reads them from the
+    engine: every row in full (service_commissioners), or folded (grouped),
+    the facts bodies inherit from their type as one row per type and basis
+    with `body_count` (a service a type commissions has a row per body, each
+    a copy of the type's fact and evidence: 23,689 rows for a synthetic
+    service at 100,000 organisations) and, with instance_ids, the bodies'
+    ids (`bodies`, from service_commissioner_instances, asked in the same
+    round trip)."""
 
     store: GraphStore
     window: Window
     grouped: bool
     instance_ids: bool
 
-    def read(self, ids: list[str], include_parts: bool, *before: Question) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """(the rows of the question in `before`, if any; the facts of `ids`,
-        and of their parts with include_parts), in one round trip."""
+    def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        """(the service_lineage row, None when the id is not a service; the
+        facts of the service and, with include_parts, of its parts), in one
+        round trip."""
+        lineage, rows = self._read([service_id], include_parts, question("service_lineage", self.window, id=service_id, include_parts=include_parts))
+        return (lineage[0] if lineage else None), rows
+
+    def read(self, ids: list[str], include_parts: bool) -> list[dict[str, Any]]:
+        """The facts of `ids`, and of their parts with include_parts."""
+        return self._read(ids, include_parts)[1]
+
+    def _read(self, ids: list[str], include_parts: bool, *before: Question) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         name = "service_commissioners_folded" if self.grouped else "service_commissioners"
         asked = [*before, question(name, self.window, ids=ids, include_parts=include_parts)]
         if self.grouped and self.instance_ids:
@@ -191,6 +233,22 @@ class _FactReader:
                         rel = row["relationship"]
                         rel["bodies"] = bodies.get((row["service_id"], rel["inherited_from"], rel["basis"]), [])
         return first, rows
+
+
+@dataclass
+class _IndexReader:
+    """_FactReader's grouped rows, from a commissioning index (no engine)."""
+
+    index: CommissioningIndex
+    window: Window
+    instance_ids: bool
+
+    def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+        lineage = self.index.lineage(service_id, self.window, include_parts)
+        return lineage, (self.read([service_id], include_parts) if lineage is not None else [])
+
+    def read(self, ids: list[str], include_parts: bool) -> list[dict[str, Any]]:
+        return self.index.folded_rows(ids, self.window, include_parts, self.instance_ids)
 
 
 def _commissioner_rows(
@@ -694,26 +752,40 @@ def changes(store: GraphStore, window: Window, kinds: Iterable[str] | None = Non
 # --- a service's commissioners over time --------------------------------------------
 
 
-def service_timeline(store: GraphStore, service_id: str, window: Window) -> list[dict[str, Any]]:
+def service_timeline(store: GraphStore, service_id: str, window: Window, index: CommissioningIndex | None = None) -> list[dict[str, Any]]:
     """Who commissioned the service over time, as intervals: the window is cut
     at every day its commissioning (or its ancestors') can change, each piece
-    answered by the service-hierarchy rule, and equal neighbours joined."""
-    lineage = ask(store, "service_lineage", Window.always(window.statuses), id=service_id, include_parts=False)
-    ancestors = [a["id"] for a in (lineage[0]["ancestors"] if lineage else []) if a]
-    days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
+    answered by the service-hierarchy rule, and equal neighbours joined.
+    With a commissioning index of the live build, from memory (at 100,000
+    organisations a service of a synthetic type changes on hundreds of days,
+    each an answer of its own: 40 s from the engine); a piece the index
+    leaves to the engine is still asked of it."""
+    always = Window.always(window.statuses)
+    lineage = index.lineage(service_id, always, False) if index is not None else next(iter(ask(store, "service_lineage", always, id=service_id, include_parts=False)), None)
+    ancestors = [a["id"] for a in (lineage["ancestors"] if lineage else []) if a]
+    if index is not None:
+        days = index.change_days([service_id, *ancestors], window)
+    else:
+        days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
     cuts = sorted({window.start, window.end, *(d for d in days if window.start < d < window.end)})
     intervals: list[dict[str, Any]] = []
+    ending: dict[tuple[Any, ...], dict[str, Any]] = {}  # by key, the first interval that reaches this piece's start
     for start, end in zip(cuts, cuts[1:]):
-        answer = service_commissioners(store, service_id, Window(start, end, window.statuses), include_parts=False, grouped=True)
+        piece = Window(start, end, window.statuses)
+        answer = service_commissioners_from(index, service_id, piece, include_parts=False) if index is not None else None
+        if answer is None:
+            answer = service_commissioners(store, service_id, piece, include_parts=False, grouped=True)
+        reaching: dict[tuple[Any, ...], dict[str, Any]] = {}
         for row in answer.rows:
             # A type's row is the same fact only while the same bodies hold it:
             # a merger of CCGs starts a new interval.
             key = (row.commissioner["id"], row.relationship.get("id"), (row.from_parent or {}).get("id"), tuple(row.instances or ()))
-            last = next((i for i in intervals if i["_key"] == key and i["to"] == start), None)
-            if last is not None:
+            last = ending.get(key)
+            if last is not None and last["to"] == start:
                 last["to"] = end
-                continue
-            intervals.append({"_key": key, "from": start, "to": end, "row": row})
-    for item in intervals:
-        item.pop("_key")
+            else:
+                last = {"from": start, "to": end, "row": row}
+                intervals.append(last)
+            reaching.setdefault(key, last)
+        ending = reaching
     return sorted(intervals, key=lambda i: (i["from"], i["row"].commissioner["id"]))

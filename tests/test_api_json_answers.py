@@ -86,3 +86,28 @@ def test_the_models_stay_declared_for_the_openapi_document(api: Any) -> None:
     ):
         schema = paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
         assert schema == {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+COMMISSIONERS_URLS = [
+    "/services/service:urgent-and-emergency-care/commissioners?as_of=2013-04-01",
+    "/services/service:urgent-and-emergency-care/commissioners?as_of=2022-07-01&expand=instances",
+    "/services/service:urgent-and-emergency-care/commissioners?as_of=2024-01-01&expand=commissioner",
+    "/services/service:urgent-and-emergency-care/commissioners?as_of=2024-01-01&instances=list",
+    "/services/service:dental-services/commissioners?as_of=2020-01-01",
+    "/services/service:primary-care/commissioners?from=2010-01-01&to=2016-01-01&status=any&expand=instances,commissioner",
+]
+
+
+def test_commissioners_answers_are_the_validated_models_bytes(api: Any) -> None:
+    """From memory (the commissioning index) or from the engine, for every
+    service and a spread of dates: what the model would write."""
+    adapter = TypeAdapter(m.Commissioners)
+    services = _ids(api, "Service", 100)
+    urls = COMMISSIONERS_URLS + [
+        f"/services/{s}/commissioners?as_of={('1999-01-01', '2013-04-01', '2020-01-01', '2024-01-01')[i % 4]}" for i, s in enumerate(services)
+    ]
+    for url in urls:
+        response = api.get(url)
+        assert response.status_code == 200, (url, response.text)
+        assert response.content == adapter.dump_json(adapter.validate_python(orjson.loads(response.content)), by_alias=True), url
+    assert len(urls) > 50

@@ -7,7 +7,6 @@ engines, real app, no mocks."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.answers import search_entities
-from tests.reads import round_trips
+from tests.reads import loaded, round_trips
 from nhskg.queries.directory import DIRECTORIES, Directory, read_directory
 
 
@@ -100,14 +99,8 @@ def test_the_directory_ranks_as_entity_search_does(directory: Directory) -> None
 
 
 def _directory_of_live_build(store: GraphStore) -> Directory:
-    """Wait (at most 10 s) for this worker's background load of the live build."""
-    build = store.build_info()
-    assert build is not None
-    deadline = time.monotonic() + 10
-    while (found := DIRECTORIES.get(store, build.build_id)) is None:
-        assert time.monotonic() < deadline, "the directory did not load"
-        time.sleep(0.02)
-    return found
+    """Wait for this worker's background load of the live build."""
+    return loaded(DIRECTORIES, store, what="the directory", seconds=10)
 
 
 def _names(client: TestClient, **params: str) -> list[str]:

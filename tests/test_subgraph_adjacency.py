@@ -12,7 +12,6 @@ import dataclasses
 import gc
 import io
 import random
-import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +21,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nhskg.api import serialise as ser
-from nhskg.api.app import create_app
 from nhskg.core.errors import UserError
 from nhskg.core.settings import Settings
 from nhskg.core.timescope import ALL_STATUSES, Window, holds
@@ -30,7 +28,7 @@ from nhskg.graph import GraphStore
 from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData
 from nhskg.queries.adjacency import ADJACENCIES, Adjacency, kind_of_text, read_adjacency
-from tests.reads import round_trips
+from tests.reads import loaded, round_trips, served_from_engine_and_memory
 from nhskg.queries.answers import Neighbourhood, ask, neighbourhood
 from nhskg.queries.directory import COLLECTOR, NotKept, PerBuild
 
@@ -146,13 +144,7 @@ def test_full_records_are_read_for_what_the_walk_found(engine_store: GraphStore,
 
 def _adjacency_of_live_build(store: GraphStore) -> Adjacency:
     """Wait (at most 20 s) for this worker's background load of the live build."""
-    build = store.build_info()
-    assert build is not None
-    deadline = time.monotonic() + 20
-    while (found := ADJACENCIES.get(store, build.build_id, 10**7)) is None:
-        assert time.monotonic() < deadline, "the adjacency did not load"
-        time.sleep(0.02)
-    return found
+    return loaded(ADJACENCIES, store, 10**7)
 
 
 def _names(client: TestClient) -> list[str]:
@@ -166,13 +158,8 @@ def test_the_app_loads_the_adjacency_itself_and_answers_from_it(own_graph: tuple
     # load (a route that passed anything but the live build id would never
     # find what it loaded), and once loaded an answer costs one round trip.
     store, client = own_graph
-    build = store.build_info()
-    assert build is not None
     assert _names(client) == ["Before Trust", "Test kind"]
-    deadline = time.monotonic() + 20
-    while ADJACENCIES.held(build.build_id) is None:
-        assert time.monotonic() < deadline, "the app's request did not load the adjacency of the live build"
-        time.sleep(0.02)
+    loaded(ADJACENCIES, store, start=False)
     with round_trips(store) as trips:
         assert _names(client) == ["Before Trust", "Test kind"]
     assert [len(trip) for trip in trips] == [1], "from memory: only the live build is read (for the adjacency and the ETag)"
@@ -234,13 +221,7 @@ URLS = [
 
 
 def test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine(engine_store: GraphStore, tmp_path: Path) -> None:
-    settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "unused"), answer_cache_mb=0)
-    engine_only = dataclasses.replace(settings, subgraph_memory_relationships=0)
-    with TestClient(create_app(engine_only, store=engine_store)) as client:
-        expected = [client.get(url) for url in URLS]
-    _adjacency_of_live_build(engine_store)
-    with TestClient(create_app(settings, store=engine_store)) as client:
-        got = [client.get(url) for url in URLS]
+    expected, got = served_from_engine_and_memory(engine_store, tmp_path, URLS, {"subgraph_memory_relationships": 0}, lambda: _adjacency_of_live_build(engine_store))
     for url, want, have in zip(URLS, expected, got):
         assert (have.status_code, have.headers.get("content-type"), _body(have)) == (want.status_code, want.headers.get("content-type"), _body(want)), url
     assert [r.status_code for r in got[-2:]] == [404, 422]

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store
+from nhskg.api.deps import get_store, live_build, request_build
 from nhskg.api.strict import errors
 from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pattern, comma_list, require_entity
-from nhskg.core.timescope import BEGINNING, END
-from nhskg.queries.answers import service_commissioners, service_timeline
+from nhskg.core.timescope import BEGINNING, END, Window
+from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
+from nhskg.queries.commissioning import COMMISSIONING
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
 
@@ -20,10 +22,12 @@ router = APIRouter(tags=["services"])
 
 
 EXPAND_COMMISSIONERS = choices_pattern(("commissioner", "instances"))
+COMMISSIONER_FIELDS = tuple(m.Commissioner.model_fields)  # the declared fields of an item, in order
 
 
 @router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=errors({404: "no service with that id"}))
-def commissioners(
+async def commissioners(
+    request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:sexual-health", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
@@ -63,34 +67,55 @@ def commissioners(
     listed too, with `via` naming the part.
     """
     expanded = set(comma_list(expand))
-    answer = service_commissioners(store, id, window, include_parts, grouped=instances == "group", instance_ids="instances" in expanded)
-    if answer.service is None:
-        require_service(store, id)  # says why: no such entity, or not a service
-        raise NotFound(f"no service with id {id!r}")
+    grouped, instance_ids = instances == "group", "instances" in expanded
+    answer: Commissioners | None = None
+    kept = request.app.state.holder.settings.commissioning_memory_facts
+    if kept and grouped and "commissioner" not in expanded:
+        # The default shape, from this worker's commissioning index when it
+        # holds the build: in memory, on the event loop.
+        index = COMMISSIONING.get(store, await request_build(request, store), kept)
+        if index is not None:
+            answer = service_commissioners_from(index, id, window, include_parts, instance_ids)
+    if answer is None:
+        # The engine answers (no index yet, full records asked for, or an id
+        # that is not a service): several reads, in a worker thread.
+        answer = await anyio.to_thread.run_sync(lambda: _from_engine(store, id, window, include_parts, grouped, instance_ids))
     items = []
     for r in answer.rows:
         rel = r.relationship
         items.append(
-            {
-                "commissioner": ser.node(r.commissioner) if "commissioner" in expanded else ser.brief(r.commissioner),
-                "basis": rel.get("basis"),
-                "valid_from": rel.get("valid_from"),
-                "valid_to": rel.get("valid_to"),
-                "status": rel.get("status") or "in_force",
-                "evidence": ser.evidence(rel),
-                "via": ser.brief(r.via) if r.via else None,
-                "from_parent": ser.brief(r.from_parent) if r.from_parent else None,
-                "relationship_id": rel["id"],
-                "derived": bool(rel.get("derived")),
-                "rule": rel.get("rule"),
-                "inherited_from": rel.get("inherited_from"),
-                "delegation_id": rel.get("delegation_id"),
-                "delegated_by": rel.get("delegated_by"),
-                "instances": r.instances,
-                "instance_count": r.instance_count,
-            }
+            ser.in_field_order(
+                {
+                    "commissioner": ser.in_model_order(ser.node(r.commissioner), ser.NODE_CORE) if "commissioner" in expanded else ser.brief(r.commissioner),
+                    "basis": rel.get("basis"),
+                    "valid_from": rel.get("valid_from"),
+                    "valid_to": rel.get("valid_to"),
+                    "status": rel.get("status") or "in_force",
+                    "evidence": ser.evidence(rel),
+                    "via": ser.brief(r.via) if r.via else None,
+                    "from_parent": ser.brief(r.from_parent) if r.from_parent else None,
+                    "relationship_id": rel["id"],
+                    "derived": bool(rel.get("derived")),
+                    "rule": rel.get("rule"),
+                    "inherited_from": rel.get("inherited_from"),
+                    "delegation_id": rel.get("delegation_id"),
+                    "delegated_by": rel.get("delegated_by"),
+                    "instances": r.instances,
+                    "instance_count": r.instance_count,
+                },
+                COMMISSIONER_FIELDS,
+            )
         )
-    return {"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items}
+    # Written as it is, in the model's field order (tests/test_api_json_answers.py).
+    return ser.json_response({"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items})
+
+
+def _from_engine(store: GraphStore, id: str, window: Window, include_parts: bool, grouped: bool, instance_ids: bool) -> Commissioners:
+    answer = service_commissioners(store, id, window, include_parts, grouped=grouped, instance_ids=instance_ids)
+    if answer.service is None:
+        require_service(store, id)  # says why: no such entity, or not a service
+        raise NotFound(f"no service with id {id!r}")
+    return answer
 
 
 def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
@@ -102,8 +127,10 @@ def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
 
 @router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=errors({404: "no service with that id"}))
 def timeline(
+    request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:dental-services", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
+    build: Annotated[str | None, Depends(live_build)],
     window: AllTimeWindow,
     expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: full records instead of briefs")] = None,
 ):
@@ -115,8 +142,11 @@ def timeline(
     stretches with the same commissioner and the same fact are joined;
     `from: null` / `to: null` mean unbounded."""
     row = require_service(store, id)
+    kept = request.app.state.holder.settings.commissioning_memory_facts
+    # From the index unless full records are asked for (it keeps briefs).
+    index = COMMISSIONING.get(store, build, kept) if kept and not expand else None
     items = []
-    for piece in service_timeline(store, id, window):
+    for piece in service_timeline(store, id, window, index):
         r = piece["row"]
         rel = r.relationship
         items.append(

@@ -24,6 +24,7 @@ ENV_VARS: dict[str, str] = {
     "NEO4J_DATABASE": "Neo4j database the app reads (default 'neo4j'); on Enterprise, a name that is not a database (e.g. nhskg) becomes an alias that ingest switches to each new build",
     "NEO4J_SINGLE_TX_LIMIT": "largest graph (nodes + relationships) Neo4j ingest writes in one transaction when it cannot switch an alias (default 100000)",
     "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS": "largest graph, in relationships, each API worker walks /subgraph over in memory (default 1000000; 0 = never: the engine answers every /subgraph)",
+    "NHSKG_COMMISSIONING_MEMORY_FACTS": "largest graph, in COMMISSIONS relationships, each API worker answers /services/{id}/commissioners from in memory (default 1000000; 0 = never: the engine answers every one)",
     "NHSKG_ANSWER_CACHE_MB": "megabytes of answers each API worker keeps, by graph build (default 64; 0 = off, ETags and 304s stay)",
 }
 
@@ -60,6 +61,7 @@ class Settings:
     corpus_dir: Path | None = None
     answer_cache_mb: int = 64
     subgraph_memory_relationships: int = 1_000_000
+    commissioning_memory_facts: int = 1_000_000
 
     @property
     def engine(self) -> str:
@@ -82,6 +84,9 @@ class Settings:
             answer_cache_mb=_whole_number("NHSKG_ANSWER_CACHE_MB", env.get("NHSKG_ANSWER_CACHE_MB"), 64, "megabytes"),
             subgraph_memory_relationships=_whole_number(
                 "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", env.get("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS"), 1_000_000, "relationships"
+            ),
+            commissioning_memory_facts=_whole_number(
+                "NHSKG_COMMISSIONING_MEMORY_FACTS", env.get("NHSKG_COMMISSIONING_MEMORY_FACTS"), 1_000_000, "commissioning facts"
             ),
         )
 
