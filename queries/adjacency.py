@@ -24,7 +24,7 @@ The read's reply is shaped to be cheap for the worker: each relationship's
 id and ends, and the rest of it as one '|'-joined text (`kind_of_text`),
 parsed once per distinct kind; at 100,000 organisations that cut the
 worker's CPU reading the adjacency from 36.6 s to 4.9 s (with the collector
-off during loads, nhskg.queries.directory COLLECTOR), for ~4 s more of the
+off during loads, nhskg.gcpause), for ~4 s more of the
 engine's (docs/scaling.md).
 
 Loading, build keys and the engine answering meanwhile are as for the

@@ -33,23 +33,22 @@ a search meets a build it has none for, and answers from the engine's query
 (as before) until the load is done: no request waits for it, startup and
 import load nothing, and a worker that never searches never spends the memory.
 The cyclic garbage collector is off while any per-build load runs
-(`COLLECTOR`): it was over half of a large load's CPU.
+(nhskg.gcpause): it was over half of a large load's CPU.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from nhskg.core.errors import UserError
+from nhskg.gcpause import gc_paused
 from nhskg.core.timescope import BEGINNING, END, Window, holds
 from nhskg.queries.name_grams import CANDIDATES, SCORE_ALL_UP_TO, GramIndex
 from nhskg.queries.substring_index import TrigramIndex
@@ -315,40 +314,6 @@ def read_directory(store: "GraphStore", build: str) -> Directory:
     return Directory(build, ask(store, "entity_directory"))
 
 
-class _CollectorPause:
-    """The cyclic garbage collector off while any per-build load runs (in
-    any thread), back on when the last one ends if it was on before the
-    first. A load allocates millions of reply lists that all live until
-    their page is read, and the collector kept traversing them: at 100,000
-    organisations that was over half the worker's CPU reading the adjacency
-    (10.6 s, 4.9 s without) and a third for the directory (3.9 s, 2.5 s).
-    Reference counting still frees everything at once; only cyclic garbage
-    waits, for the seconds a load takes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loads = 0
-        self._was_on = True
-
-    @contextmanager
-    def during_load(self) -> Iterator[None]:
-        with self._lock:
-            if self._loads == 0:
-                self._was_on = gc.isenabled()
-                gc.disable()
-            self._loads += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._loads -= 1
-                if self._loads == 0 and self._was_on:
-                    gc.enable()
-
-
-COLLECTOR = _CollectorPause()
-
-
 class NotKept(Exception):
     """This build is not kept in memory (say, larger than a setting allows):
     the engine answers for it, and no load is tried again."""
@@ -391,7 +356,7 @@ class PerBuild(Generic[T]):
 
     def load(self, store: "GraphStore", build: str, *options: Any) -> T:
         """Read it for `build` now, in this thread, and keep it."""
-        with COLLECTOR.during_load():
+        with gc_paused():  # see nhskg.gcpause
             found = self._reader(store, build, *options)
         self._current = found  # one reference swap: readers see old or new, whole
         return found
