@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from nhskg.api.app import create_app
 from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from nhskg.graph.store import GraphData
 from nhskg.queries.directory import PerBuild
 
 T = TypeVar("T")
@@ -72,3 +74,15 @@ def served_from_engine_and_memory(store: GraphStore, tmp_path: Path, urls: list[
     with TestClient(create_app(settings, store=store)) as client:
         from_memory = [client.get(url) for url in urls]
     return from_engine, from_memory
+
+
+@contextlib.contextmanager
+def store_holding(directory: Path, graph: GraphData, version: str) -> Iterator[FalkorDBStore]:
+    """Its own embedded FalkorDB in `directory`, holding `graph` (as
+    `nhskg ingest` leaves one), closed after the block."""
+    store = FalkorDBStore(directory)
+    store.replace_graph(graph, version=version)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -30,7 +30,7 @@ from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING, CommissioningIndex, read_commissioning
 from nhskg.queries.directory import NotKept
-from tests.reads import loaded, round_trips, served_from_engine_and_memory
+from tests.reads import loaded, round_trips, served_from_engine_and_memory, store_holding
 
 WINDOWS = {
     "1999-01-01": Window.on("1999-01-01"),
@@ -229,10 +229,8 @@ CORNER_WINDOWS = [
 
 @pytest.fixture(scope="module")
 def corner_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorDBStore]:
-    store = FalkorDBStore(tmp_path_factory.mktemp("corners") / "data")
-    store.replace_graph(corner_graph(), version="test:corners")
-    yield store
-    store.close()
+    with store_holding(tmp_path_factory.mktemp("corners") / "data", corner_graph(), "test:corners") as store:
+        yield store
 
 
 def _index_of(store: GraphStore) -> CommissioningIndex:
@@ -345,12 +343,9 @@ def _commissioner_ids(client: TestClient) -> list[str]:
 
 @pytest.fixture
 def corner_app(tmp_path: Path) -> Iterator[tuple[FalkorDBStore, TestClient]]:
-    store = FalkorDBStore(tmp_path / "data")
-    store.replace_graph(corner_graph(), version="test:1")
     settings = dataclasses.replace(Settings.from_env(data_dir=tmp_path / "data"), answer_cache_mb=0)
-    with TestClient(create_app(settings, store=store)) as client:
+    with store_holding(tmp_path / "data", corner_graph(), "test:1") as store, TestClient(create_app(settings, store=store)) as client:
         yield store, client
-    store.close()
 
 
 def test_the_app_loads_the_index_itself_and_answers_from_it(corner_app: tuple[FalkorDBStore, TestClient]) -> None:

@@ -34,7 +34,7 @@ from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import ask
 from nhskg.queries.delegation_steps import STEPS, DelegationSteps, Ends, read_steps
 from nhskg.queries.directory import NotKept, PerBuild
-from tests.reads import loaded, round_trips
+from tests.reads import loaded, round_trips, store_holding
 
 WINDOWS = {
     "2024-01-01": Window.on("2024-01-01"),
@@ -157,10 +157,8 @@ def test_the_limit_cuts_where_the_catalogue_does(engine_store: GraphStore, steps
 
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorDBStore]:
-    store = FalkorDBStore(tmp_path_factory.mktemp("synthetic") / "data")
-    store.replace_graph(synthetic_landscape(3000), version="test:synthetic")
-    yield store
-    store.close()
+    with store_holding(tmp_path_factory.mktemp("synthetic") / "data", synthetic_landscape(3000), "test:synthetic") as store:
+        yield store
 
 
 @pytest.mark.parametrize("window", ["2024-01-01", "2019-01-01", "2010 to 2030", "always, any status"])
@@ -211,10 +209,8 @@ def _awkward_graph() -> GraphData:
 
 @pytest.fixture(scope="module")
 def awkward_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorDBStore]:
-    store = FalkorDBStore(tmp_path_factory.mktemp("awkward") / "data")
-    store.replace_graph(_awkward_graph(), version="test:awkward")
-    yield store
-    store.close()
+    with store_holding(tmp_path_factory.mktemp("awkward") / "data", _awkward_graph(), "test:awkward") as store:
+        yield store
 
 
 @pytest.mark.parametrize("window", list(WINDOWS), ids=list(WINDOWS))
