@@ -45,9 +45,8 @@ from itertools import accumulate, islice
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from nhskg.core.errors import UserError
 from nhskg.core.timescope import Span, Window, span_verdicts
-from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
+from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild, still_live
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -369,9 +368,7 @@ def read_adjacency(store: "GraphStore", build: str, max_relationships: int) -> A
     ids = directory.ids
     pages = (ask(store, "subgraph_adjacency", ids=ids[i : i + PAGE]) for i in range(0, len(ids), PAGE))
     adjacency = Adjacency(directory, (row for page in pages for row in page))
-    now = store.build_info()
-    if now is None or now.build_id != build:
-        raise UserError("the graph was replaced while its adjacency was read")
+    still_live(store, build, "adjacency was")
     return adjacency
 
 

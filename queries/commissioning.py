@@ -54,9 +54,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nhskg.core.errors import UserError
 from nhskg.core.timescope import BEGINNING, END, Span, Window, holds, span_verdicts
-from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild
+from nhskg.queries.directory import DIRECTORIES, Directory, NotKept, PerBuild, still_live
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -329,9 +328,7 @@ def read_commissioning(store: "GraphStore", build: str, max_facts: int) -> Commi
     services = [node_id for node_id, labels in zip(directory.ids, directory.labels) if SERVICE in labels]
     inherited = [row for i in range(0, len(services), PAGE) for row in ask(store, "commissioning_inherited_facts", ids=services[i : i + PAGE])]
     index = CommissioningIndex(directory, ask(store, "commissioning_own_facts"), inherited, ask(store, "service_hierarchy_links"))
-    now = store.build_info()
-    if now is None or now.build_id != build:
-        raise UserError("the graph was replaced while its commissioning index was read")
+    still_live(store, build, "commissioning index was")
     return index
 
 

@@ -44,10 +44,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nhskg.core.errors import UserError
 from nhskg.core.timescope import Window, holds
 from nhskg.queries.answers import ask
-from nhskg.queries.directory import NotKept, PerBuild
+from nhskg.queries.directory import NotKept, PerBuild, still_live
 
 if TYPE_CHECKING:
     from nhskg.graph.store import GraphStore
@@ -156,9 +155,7 @@ def read_steps(store: "GraphStore", build: str) -> DelegationSteps:
         raise NotKept(f"more than {MAX_STEPS} DELEGATES_TO relationships")
     wanted = sorted({i for r in rows for i in named_ids(r["relationship"]) if i})
     briefs = [b for i in range(0, len(wanted), PAGE) for b in ask(store, "entity_briefs", ids=wanted[i : i + PAGE])]
-    now = store.build_info()
-    if now is None or now.build_id != build:
-        raise UserError("the graph was replaced while its delegation steps were read")
+    still_live(store, build, "delegation steps were")
     return DelegationSteps(build, rows, briefs)
 
 

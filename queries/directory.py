@@ -314,6 +314,16 @@ def read_directory(store: "GraphStore", build: str) -> Directory:
     return Directory(build, ask(store, "entity_directory"))
 
 
+def still_live(store: "GraphStore", build: str, what: str) -> None:
+    """After reading something of the live graph labelled `build` (read
+    before): UserError when the graph was replaced meanwhile, so that what
+    was read is not kept under a build it may not match (the next request
+    tries again). `what` names it in the message."""
+    now = store.build_info()
+    if now is None or now.build_id != build:
+        raise UserError(f"the graph was replaced while its {what} read")
+
+
 class NotKept(Exception):
     """This build is not kept in memory (say, larger than a setting allows):
     the engine answers for it, and no load is tried again."""

@@ -29,7 +29,7 @@ from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING, CommissioningIndex, read_commissioning
-from nhskg.queries.directory import NotKept
+from nhskg.queries.directory import NotKept, still_live
 from tests.reads import loaded, round_trips, served_from_engine_and_memory, store_holding
 
 WINDOWS = {
@@ -387,3 +387,13 @@ def test_a_graph_over_the_setting_is_never_kept(corner_store: FalkorDBStore, mon
     monkeypatch.setenv("NHSKG_COMMISSIONING_MEMORY_FACTS", "lots")
     with pytest.raises(UserError, match="NHSKG_COMMISSIONING_MEMORY_FACTS must be a whole number of commissioning facts"):
         kept()
+
+
+def test_what_was_read_across_a_replaced_graph_is_not_kept(tmp_path: Path) -> None:
+    with store_holding(tmp_path / "data", corner_graph(), "test:1") as store:
+        build = store.build_info()
+        assert build is not None
+        still_live(store, build.build_id, "commissioning index was")  # nothing changed
+        store.replace_graph(corner_graph(), version="test:2")
+        with pytest.raises(UserError, match="^the graph was replaced while its commissioning index was read$"):
+            still_live(store, build.build_id, "commissioning index was")
