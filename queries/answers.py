@@ -140,7 +140,7 @@ def service_commissioners(
         # Bodies whose type's row is not in the answer stand alone, each with
         # its full record: rare, so read every row in full this once.
         every = _FactReader(store, window, False, False)
-        every_row = every.read([*answered_by, *(p["id"] for p in parts)], False)
+        every_row = every.read([*answered_by, *(p["id"] for p in parts)])
         service = out.service
         out = _commissioner_rows(every_row, service_id, parts, out.ancestors, grouped, instance_ids)
         out.service = service
@@ -180,9 +180,9 @@ def _hierarchy_answer(
         # The nearest ancestor first, the others only when it has no facts
         # either: at 100,000 organisations each has thousands of them.
         answered_by = [a["id"] for a in ancestors]
-        found = facts.read([ancestors[0]["id"]], False)
+        found = facts.read([ancestors[0]["id"]])
         if not found and ancestors[1:]:
-            found = facts.read([a["id"] for a in ancestors[1:]], False)
+            found = facts.read([a["id"] for a in ancestors[1:]])
         rows += found
     out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
     out.service = lineage["service"]
@@ -212,9 +212,9 @@ class _FactReader:
         lineage, rows = self._read([service_id], include_parts, question("service_lineage", self.window, id=service_id, include_parts=include_parts))
         return (lineage[0] if lineage else None), rows
 
-    def read(self, ids: list[str], include_parts: bool) -> list[dict[str, Any]]:
-        """The facts of `ids`, and of their parts with include_parts."""
-        return self._read(ids, include_parts)[1]
+    def read(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The facts of `ids` (not of their parts)."""
+        return self._read(ids, False)[1]
 
     def _read(self, ids: list[str], include_parts: bool, *before: Question) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         name = "service_commissioners_folded" if self.grouped else "service_commissioners"
@@ -245,10 +245,14 @@ class _IndexReader:
 
     def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
         lineage = self.index.lineage(service_id, self.window, include_parts)
-        return lineage, (self.read([service_id], include_parts) if lineage is not None else [])
+        if lineage is None:
+            return None, []
+        # The parts the lineage walked to are those whose facts count (as
+        # service_commissioners' include_parts finds them): not walked twice.
+        return lineage, self.read([service_id, *(p["id"] for p in lineage["parts"])])
 
-    def read(self, ids: list[str], include_parts: bool) -> list[dict[str, Any]]:
-        return self.index.folded_rows(ids, self.window, include_parts, self.instance_ids)
+    def read(self, ids: list[str]) -> list[dict[str, Any]]:
+        return self.index.folded_rows(ids, self.window, self.instance_ids)
 
 
 def _commissioner_rows(

@@ -113,28 +113,31 @@ class _Inherited:
         facts.sort(key=lambda f: f[0])
         self.slots = array("i", (slot for _, slot, _ in facts))
         self.spans: list[Span] = [span for _, _, span in facts]  # the facts' own (for the days a timeline cuts at)
-        self.kinds: list[Flags] = []  # the distinct flags met
-        kind_of: dict[Flags, int] = {}
+        kind_of: dict[Flags, int] = {}  # the distinct flags met, numbered in the order met
+        members: list[list[int]] = []  # by kind: its facts
         self.kind = array("i")  # fact i's flags are kinds[kind[i]]
         self.froms: list[str] = []
         self.tos: list[str] = []
         spans = directory.spans
-        for _, slot, (r_from, r_to, r_status, r_undated) in facts:
+        for i, (_, slot, (r_from, r_to, r_status, r_undated)) in enumerate(facts):
             b_from, b_to, b_status, b_undated = spans[slot]
             flags = (r_status or "in_force", r_undated, b_status or "in_force", b_undated)
-            self.kind.append(kind_of.setdefault(flags, len(kind_of)))
+            k = kind_of.setdefault(flags, len(kind_of))
+            if k == len(members):
+                members.append([])
+            members[k].append(i)
+            self.kind.append(k)
             self.froms.append(max(r_from or BEGINNING, b_from or BEGINNING))
             self.tos.append(min(r_to or END, b_to or END))
-        self.kinds = list(kind_of)
+        self.kinds: list[Flags] = list(kind_of)
         self.dated: list[_Dated] = []  # by kind
-        for k in range(len(self.kinds)):
-            members = [i for i, kind in enumerate(self.kind) if kind == k]
-            plain = [i for i in members if self.froms[i] < self.tos[i]]
+        for group in members:
+            plain = [i for i in group if self.froms[i] < self.tos[i]]
             self.dated.append(
                 _Dated(
                     sorted(self.froms[i] for i in plain),
                     sorted(self.tos[i] for i in plain),
-                    [(self.froms[i], self.tos[i]) for i in members if not self.froms[i] < self.tos[i]],
+                    [(self.froms[i], self.tos[i]) for i in group if not self.froms[i] < self.tos[i]],
                 )
             )
 
@@ -149,9 +152,6 @@ class _Inherited:
         start, end = window.start, window.end
         ok = [_flags_hold(flags, window) for flags in self.kinds]
         return [ids[slot] for slot, k, f, t in zip(self.slots, self.kind, self.froms, self.tos) if ok[k] and f < end and start < t]
-
-    def __len__(self) -> int:
-        return len(self.slots)
 
 
 @dataclass(frozen=True)
@@ -251,21 +251,6 @@ class CommissioningIndex:
                 ancestors.setdefault((node, distance), {"id": node, "name": names[self.slot_of[node]], "distance": distance})
         return {"service": self._brief(self.slot_of[service_id]), "parts": list(parts.values()), "ancestors": list(ancestors.values())}
 
-    def _with_parts(self, ids: list[str], window: Window, include_parts: bool) -> list[str]:
-        """The services of `ids` and, with include_parts, their parts holding
-        in the window (service_commissioners' `down`), each once."""
-        verdict = span_verdicts(window)
-        out: dict[str, None] = {}
-        for service_id in ids:
-            if not self._is_service(service_id):
-                continue
-            out[service_id] = None
-            if include_parts:
-                for node, _ in self._walk(service_id, self.down, DOWN_STEPS, verdict):
-                    if self._is_service(node):
-                        out[node] = None
-        return list(out)
-
     def change_days(self, ids: list[str], window: Window) -> set[str]:
         """The days service_commissioning_dates gives: the start and end
         dates of the COMMISSIONS facts into the services that hold in the
@@ -288,17 +273,19 @@ class CommissioningIndex:
                     days.update((*link.span[:2], *spans[slot][:2]))
         return {day for day in days if day}
 
-    def folded_rows(self, ids: list[str], window: Window, include_parts: bool, instance_ids: bool) -> list[dict[str, Any]]:
-        """The rows of service_commissioners_folded (and, with instance_ids,
-        each type row's `bodies` from service_commissioner_instances), in
-        the shape queries.answers reads them: a fact of a service's own with
-        its commissioner's brief; the facts bodies inherit from a type
-        counted (`body_count`) under a null commissioner id, after the others."""
+    def folded_rows(self, ids: list[str], window: Window, instance_ids: bool) -> list[dict[str, Any]]:
+        """The rows of service_commissioners_folded for the services among
+        `ids`, as without include_parts (a caller that wants the parts names
+        them: lineage walks to them), and, with instance_ids, each type
+        row's `bodies` from service_commissioner_instances; in the shape
+        queries.answers reads them: a fact of a service's own with its
+        commissioner's brief; the facts bodies inherit from a type counted
+        (`body_count`) under a null commissioner id, after the others."""
         verdict = span_verdicts(window)
         spans = self.directory.spans
         own: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
         folded: list[dict[str, Any]] = []
-        for service_id in self._with_parts(ids, window, include_parts):
+        for service_id in dict.fromkeys(i for i in ids if self._is_service(i)):
             for key, slot, rel in self.own.get(service_id, ()):
                 if holds(rel, window) and verdict(spans[slot]):
                     own.append((key, {"service_id": service_id, "commissioner": self._brief(slot), "relationship": rel}))
