@@ -243,20 +243,23 @@ class Adjacency:
         the seed must be a node of this build."""
         verdict = span_verdicts(window)
         kinds = self.kinds
-        kind_holds: dict[int, bool] = {}  # by kind: whether its span holds (inlined below: called per edge)
+        kind_holds: dict[int, bool] = {}  # by kind: whether its span holds
         directory = self.directory
         node_spans, node_labels, ids = directory.spans, directory.labels, directory.ids
         targets, kind_of = self.targets, self.kind
         wanted = frozenset(labels) if labels else None
 
-        def qualifies(e: int, other: int) -> bool:
+        def edge_holds(e: int) -> bool:
             k = kind_of[e]
             ok = kind_holds.get(k)
             if ok is None:
                 ok = kind_holds[k] = verdict(kinds[k].span)
-            if not ok:
+            return ok
+
+        def qualifies(e: int, other: int) -> bool:
+            if not edge_holds(e):
                 return False
-            if not kinds[k].event and not verdict(node_spans[other]):
+            if not kinds[kind_of[e]].event and not verdict(node_spans[other]):
                 return False
             return wanted is None or not wanted.isdisjoint(node_labels[other])
 
@@ -279,13 +282,8 @@ class Adjacency:
         out_starts, out_edges = self.out_starts, self.out_edges
         for node in seen:
             for e in out_edges[out_starts[node] : out_starts[node + 1]]:
-                if targets[e] in known:
-                    k = kind_of[e]
-                    ok = kind_holds.get(k)
-                    if ok is None:
-                        ok = kind_holds[k] = verdict(kinds[k].span)
-                    if ok:
-                        found.append(e)
+                if targets[e] in known and edge_holds(e):
+                    found.append(e)
         found.sort()
         if len(found) > max_edges:
             found, truncated = found[:max_edges], True
