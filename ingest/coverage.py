@@ -26,12 +26,12 @@ SAMPLE_DAYS: tuple[str, ...] = (
     "2015-04-01", "2016-04-01", "2019-04-01", "2021-04-01", "2022-07-01", "2024-04-01", "2025-04-01", "2026-11-01",
 )
 # Columns of the commissioning table (fewer, to stay readable).
-COMMISSIONING_DAYS: tuple[str, ...] = ("2011-04-01", "2014-04-01", "2016-04-01", "2020-04-01", "2023-04-01", "2025-06-01")
+COMMISSIONING_DAYS: tuple[str, ...] = ("1993-04-01", "1998-04-01", "2000-06-01", "2005-04-01", "2011-04-01", "2014-04-01", "2016-04-01", "2020-04-01", "2023-04-01", "2025-06-01")
 
 # What is known to be missing; curated by hand (the one part not generated).
 KNOWN_GAPS: tuple[str, ...] = (
     "Individual bodies (CCGs, ICBs, PCTs, trusts, councils) other than the few the documents name come from the register layer, not from the knowledge base; their mergers (CCGs 2015-2021, ICBs on 1 April 2026) are there.",
-    "Before 2013 the graph holds the framework (internal market, fundholding, PCGs, PCTs, SHAs and their counts, the NHS Commissioning Board Authority) and PCT commissioning at the level of top services (acute, community, mental health, primary care) from 2002; PCG and health-authority commissioning (1991-2002) is not recorded service by service.",
+    "Before 2013 the graph holds each era's types, Acts and type-level commissioning and accountability (see 'Eras 1990-2013' below); individual RHAs, DHAs, FHSAs, health authorities and PCGs are not in the registers shipped, so these eras answer with types and cited counts, not named bodies.",
     "Non-statutory ICSs are dated from the renaming of accountable care systems (2 February 2018); STP footprint mergers between 2016 and 2020 (44 -> 42) are not dated.",
     "Some start days are the curator's knowledge with no source held here (each says so in its date_note: Monitor January 2004, the TDA 1 June 2012, the Department of Health 25 July 1988, SHAs 1 April 2002, NHS foundation trusts April 2004); long-standing classes and national bodies are dated from 5 July 1948 as a lower bound. The 2006 PCT mergers are in the register layer's successions.",
     "ICP numbers after the ICB mergers of 1 April 2026 are not recorded (count:icps-2023 stays open).",
