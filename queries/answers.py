@@ -693,7 +693,10 @@ def _body_changes(rows: list[dict[str, Any]], covered: set[tuple[str, str, str]]
                 changes.append(Change(n["valid_from"], "delegation", [_brief(n)], f"takes effect: {_name(n)}", [n], n["id"]))
             continue
         if "Policy" in labels:
-            if row["starts"]:
+            if row["starts"] and n.get("takes_effect"):
+                # A scheme starting (fundholding, co-commissioning) happened; it was not merely announced.
+                changes.append(Change(n["valid_from"], "established", [_brief(n)], f"{_name(n)} took effect", [n], n["id"]))
+            elif row["starts"]:
                 changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced", [n], n["id"]))
             continue
         if "Statute" in labels:

@@ -272,3 +272,32 @@ def test_health_education_england_from_its_2012_order(api):
     assert chains(api, "org:health-education-england", "2012-06-27")["valid_on_date"] is False
     assert chains(api, "org:health-education-england", "2012-06-28")["valid_on_date"] is True
     assert chains(api, "org:health-education-england", "2023-04-01")["valid_on_date"] is False
+
+
+# --- /changes: schemes that took effect are not "announced" ----------------------------------
+
+@pytest.mark.parametrize(
+    ("day", "policy_id"),
+    [("1991-04-01", "policy:gp-fundholding"), ("2015-04-01", "policy:primary-care-co-commissioning"), ("2005-04-01", "policy:practice-based-commissioning")],
+)
+def test_a_scheme_taking_effect_is_established_not_announced(api, day, policy_id):
+    r = api.get("/changes", params={"from": day, "to": day[:8] + "02"})
+    assert r.status_code == 200, r.text
+    kinds = {i["kind"] for i in r.json()["items"] if policy_id in {e["id"] for e in i["entities"]}}
+    assert kinds == {"established"}, kinds
+
+
+def test_a_white_paper_is_announced_on_its_day(api):
+    r = api.get("/changes", params={"from": "2010-07-12", "to": "2010-07-13"})
+    kinds = {i["kind"] for i in r.json()["items"] if "policy:equity-and-excellence-2010" in {e["id"] for e in i["entities"]}}
+    assert kinds == {"announced"}
+
+
+def test_the_1996_reorganisation_shows_in_changes(api):
+    r = api.get("/changes", params={"from": "1996-04-01", "to": "1996-04-02"})
+    assert r.status_code == 200, r.text
+    items = r.json()["items"]
+    abolished = {e["id"] for i in items if i["kind"] == "abolished" for e in i["entities"]}
+    established = {e["id"] for i in items if i["kind"] == "established" for e in i["entities"]}
+    assert {"type:rha", "type:dha", "type:fhsa"} <= abolished
+    assert "type:health-authority" in established

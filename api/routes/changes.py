@@ -35,7 +35,8 @@ def list_changes(
     """What changed in the landscape between `from` and `to` (a half-open period; all time unless narrowed), ordered by date.
 
     Kinds: `established` and `abolished` (a body or type starting or ending,
-    with the Act when an ESTABLISHED_BY / ABOLISHED_BY event names one;
+    or a scheme such as GP fundholding taking effect, with the Act when an
+    ESTABLISHED_BY / ABOLISHED_BY event names one;
     `abolished` is dated the first day the body no longer exists), `merged`
     (several bodies succeeded by one on the same day), `succeeded`,
     `renamed`, `delegation` (a delegation taking effect),
