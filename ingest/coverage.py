@@ -19,6 +19,10 @@ from nhskg.ingest.models import RelationRecord, Scoped
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = REPO_DIR / "docs" / "coverage.md"
+# Hand-written sections (one file per area, e.g. eras_1990_2013.md), appended
+# after the known gaps in file-name order: what a curator checked and could not
+# confirm does not follow from the data, so it is written, not generated.
+HAND_SECTIONS_DIR = REPO_DIR / "docs" / "coverage"
 
 # Days on which the page shows what the graph answers (1 April = the NHS year).
 SAMPLE_DAYS: tuple[str, ...] = (
@@ -205,8 +209,13 @@ def render(kb: KnowledgeBase) -> str:
         "",
         *(f"- {gap}" for gap in KNOWN_GAPS),
         "",
+        *_hand_sections(),
     ]
     return "\n".join(sections)
+
+
+def _hand_sections() -> list[str]:
+    return [f"{path.read_text(encoding='utf-8').strip()}\n" for path in sorted(HAND_SECTIONS_DIR.glob("*.md"))]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -301,3 +301,13 @@ def test_the_1996_reorganisation_shows_in_changes(api):
     established = {e["id"] for i in items if i["kind"] == "established" for e in i["entities"]}
     assert {"type:rha", "type:dha", "type:fhsa"} <= abolished
     assert "type:health-authority" in established
+
+
+def test_area_teams_two_numbers_both_kept(api):
+    """27 area teams in the count record (London's three counted apart), 25
+    bodies in the registers (London as one); the count answers "how many"."""
+    r = api.get("/entities/count:nhse-area-teams-2013")
+    assert r.status_code == 200
+    bodies = api.get("/entities", params={"instance_of": "type:nhse-area-team", "as_of": "2014-01-01", "limit": 100})
+    assert bodies.status_code == 200, bodies.text
+    assert bodies.json()["total"] == 25
