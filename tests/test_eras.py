@@ -311,3 +311,30 @@ def test_area_teams_two_numbers_both_kept(api):
     bodies = api.get("/entities", params={"instance_of": "type:nhse-area-team", "as_of": "2014-01-01", "limit": 100})
     assert bodies.status_code == 200, bodies.text
     assert bodies.json()["total"] == 25
+
+
+# --- what each era's Act did ------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("statute_id", "effect", "entity_id", "day"),
+    [
+        ("statute:health-authorities-act-1995", "abolished", "type:rha", "1996-04-01"),
+        ("statute:health-authorities-act-1995", "abolished", "type:dha", "1996-04-01"),
+        ("statute:health-authorities-act-1995", "abolished", "type:fhsa", "1996-04-01"),
+        ("statute:health-authorities-act-1995", "established", "type:health-authority", "1996-04-01"),
+        ("statute:nhs-and-community-care-act-1990", "established", "type:gp-fundholding-practice", "1991-04-01"),
+        ("statute:health-act-1999", "abolished", "type:gp-fundholding-practice", "1999-04-01"),
+        ("statute:health-act-1999", "established", "type:pct", "2000-04-01"),
+        ("statute:nhs-reform-and-health-care-professions-act-2002", "established", "type:sha", "2002-10-01"),
+        ("statute:health-and-social-care-community-health-and-standards-act-2003", "established", "type:foundation-trust", "2004-04-01"),
+        ("statute:health-and-social-care-community-health-and-standards-act-2003", "established", "org:monitor", "2004-01-01"),
+        ("statute:health-and-social-care-act-2012", "established", "org:nice", "2013-04-01"),
+        ("statute:health-and-social-care-act-2012", "established", "org:nhs-digital", "2013-04-01"),
+        ("statute:health-and-social-care-act-2012", "established", "org:healthwatch-england", "2012-10-01"),
+    ],
+)
+def test_each_act_shows_what_it_established_or_abolished(api, statute_id, effect, entity_id, day):
+    r = api.get(f"/statutes/{statute_id}/effects")
+    assert r.status_code == 200, r.text
+    found = {(i["effect"], i["entity"]["id"], i["date"]) for i in r.json()["items"]}
+    assert (effect, entity_id, day) in found, sorted(found)
