@@ -338,3 +338,25 @@ def test_each_act_shows_what_it_established_or_abolished(api, statute_id, effect
     assert r.status_code == 200, r.text
     found = {(i["effect"], i["entity"]["id"], i["date"]) for i in r.json()["items"]}
     assert (effect, entity_id, day) in found, sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("day", "type_name", "expected"),
+    [
+        ("1994-03-31", "regional health authority", "14 × regional health authority"),
+        ("1994-04-01", "regional health authority", "8 × regional health authority"),
+        ("1996-04-01", "regional health authority", None),
+        ("1999-03-31", "primary care group", None),
+        ("1999-04-01", "primary care group", "481 × primary care group"),
+        ("2006-09-30", "primary care trust", "303 × primary care trust"),
+        ("2006-10-01", "primary care trust", "152 × primary care trust"),
+        ("2006-06-30", "strategic health authority", "28 × strategic health authority"),
+        ("2006-07-01", "strategic health authority", "10 × strategic health authority"),
+        ("2016-06-01", "sustainability and transformation partnership", "44 × sustainability and transformation partnership"),
+        ("2013-06-01", "NHS England area team", "27 × NHS England area team"),
+    ],
+)
+def test_the_count_in_force_on_each_side_of_a_reorganisation(api, day, type_name, expected):
+    names = {i["name"] for i in search(api, type_name, label="Count", as_of=day)}
+    names = {n for n in names if n.endswith(f"× {type_name}")}
+    assert names == ({expected} if expected else set()), (day, names)
