@@ -360,3 +360,8 @@ def test_the_count_in_force_on_each_side_of_a_reorganisation(api, day, type_name
     names = {i["name"] for i in search(api, type_name, label="Count", as_of=day)}
     names = {n for n in names if n.endswith(f"× {type_name}")}
     assert names == ({expected} if expected else set()), (day, names)
+
+
+@pytest.mark.parametrize(("day", "answers"), [("2001-06-01", False), ("2004-06-01", True), ("2012-06-01", True), ("2013-04-01", False)])
+def test_an_nhs_trust_answered_to_its_sha_2002_2013(api, day, answers):
+    assert ("type:sha" in next_hops(api, "type:nhs-trust", day)) is answers
