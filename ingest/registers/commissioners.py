@@ -224,3 +224,38 @@ def _new_icb(g: RegisterGraph, ctx: Context, code: str, on: str, r: Row, derived
 def _derived_item(code: str, name: str) -> EvidenceItem:
     f = BY_KEY["derived-ods-classification"]
     return EvidenceItem(f.source_id, f'"{code}": {{"name": "{name}"}}', "register", f"{f.name} orgs.{code}.name (DERIVED file)")
+
+
+NEW_ICB_REGION_RULE = (
+    "inferred: every ICB this one succeeded (ODS succ, 2026-04-01) sat in the same NHS England region (ONS LOC22), and "
+    "no register after 2025 places the new ICB; so it is taken to be in that region from its start"
+)
+
+
+def infer_new_icb_regions(g: RegisterGraph, ctx: Context) -> None:
+    """A region for each ICB created in 2026, where all its predecessors sit in one."""
+    region_of: dict[str, str] = {}
+    region_row: dict[str, Row] = {}
+    for r in ctx.loc22_rows.values():
+        region_of[r.get("ICB22CDH")] = r.get("NHSER22CDH")
+        region_row.setdefault(r.get("ICB22CDH"), r)
+    preds: dict[str, list[tuple[str, list[EvidenceItem]]]] = defaultdict(list)
+    for ln in g._events.values():
+        if ln.type == "SUCCEEDED_BY" and ln.to_id in g.bodies and g.bodies[ln.to_id].props.get("register_role") == "integrated care board":
+            preds[ln.to_id].append((ln.from_id, ln.intervals[0][2]))
+    for icb_id, froms in preds.items():
+        code = g.bodies[icb_id].props["ods_code"]
+        if code in region_of:
+            continue  # an ICB of 2022: its region is in LOC22
+        pred_codes = [g.bodies[f].props.get("ods_code") for f, _ in froms if f in g.bodies]
+        regions = {region_of.get(c) for c in pred_codes}
+        if len(regions) != 1 or None in regions:
+            ctx.notes.append(f"ICB {code}: predecessors in regions {sorted(map(str, regions))}; no region inferred")
+            continue
+        region = regions.pop()
+        start = ctx.icb_valid[code][0]
+        items = [i for _, its in froms for i in its[:1]] + [evidence(region_row[c], c) for c in sorted(set(pred_codes))]
+        g.link(
+            "PART_OF", icb_id, ods_id(region), start, ctx.icb_valid[code][1], items,
+            derived=True, rule=NEW_ICB_REGION_RULE, derived_from=sorted({f for f, _ in froms} | {ods_id(region)}),
+        )
