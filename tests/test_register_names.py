@@ -67,3 +67,18 @@ def test_changes_in_april_2013_do_not_read_as_councils_abolished(api) -> None:
     items = api.get("/changes", params={"from": "2013-03-31", "to": "2013-04-02", "limit": 500}).json()["items"]
     names = {e.get("name") for i in items for e in i.get("entities", []) if str(e.get("id", "")).startswith("org:ods-5")}
     assert names and all(n.endswith(("PCT", "Care Trust", UNNAMED)) for n in names), names
+
+
+def test_the_board_and_nhs_england_are_one_node_and_the_old_id_resolves(api) -> None:
+    r = api.get("/entities/org:nhs-commissioning-board", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/entities/org:nhs-england"
+    body = api.get("/entities/org:nhs-commissioning-board").json()
+    assert body["id"] == "org:nhs-england"
+    props = body["properties"]
+    assert props["former_ids"] == ["org:nhs-commissioning-board"] and props["valid_from"] == "2012-10-01"
+    assert "NHS Commissioning Board" in body["aliases"]
+    # A fact the knowledge base states on the Board's id reaches the one node.
+    chains = api.get("/entities/org:nhs-commissioning-board/accountability", params={"as_of": "2016-01-01"}).json()["chains"]
+    assert chains and all(c["nodes"][0]["id"] == "org:nhs-england" for c in chains)
+    found = api.get("/entities", params={"q": "NHS Commissioning Board", "as_of": "2015-01-01"}).json()["items"]
+    assert "org:nhs-england" in {i["id"] for i in found}

@@ -11,6 +11,7 @@ from nhskg.ingest.registers import commissioners, legacy, places, regions
 from nhskg.ingest.registers.builder import ORGANISATION, Context, RegisterGraph, operational_starts
 from nhskg.ingest.registers.files import CATALOGUE, RegisterFile, parse_sidecar, sha256
 from nhskg.ingest.registers.reconcile import apply, load_reconciliation
+from nhskg.ingest.registers.same_body import fold
 
 PROVIDER_ROLES = ("NHS trust", "NHS foundation trust")
 
@@ -107,6 +108,8 @@ def add_registers(data: GraphData) -> RegisterSummary:
     data.nodes.extend(source_node(f) for f in CATALOGUE)
     data.nodes.extend(nodes)
     data.relationships.extend(rels)
+    for same in rec.same_body:
+        fold(data, same.former, same.body, same.why)
     return RegisterSummary(
         files=len(CATALOGUE),
         nodes=len(nodes) + merged,
