@@ -205,8 +205,19 @@ def render(kb: KnowledgeBase) -> str:
         "",
         *(f"- {gap}" for gap in KNOWN_GAPS),
         "",
+        *_hand_sections(),
     ]
     return "\n".join(sections)
+
+
+HAND_SECTIONS_DIR = REPO_DIR / "docs" / "coverage.d"
+
+
+def _hand_sections() -> list[str]:
+    """Sections written by hand, one file per area (docs/coverage.d/*.md), appended in name order."""
+    if not HAND_SECTIONS_DIR.is_dir():
+        return []
+    return [p.read_text(encoding="utf-8").rstrip("\n") + "\n" for p in sorted(HAND_SECTIONS_DIR.glob("*.md"))]
 
 
 def main(argv: list[str] | None = None) -> int:
