@@ -231,3 +231,13 @@ def test_no_date_has_two_ccgs_for_one_place(api) -> None:
     for day, preds in into.items():
         live = codes(api, "type:ccg", day)
         assert not preds & live, day
+
+
+def test_stps_44_from_the_2016_footprints_then_42(api) -> None:
+    stp17 = {r["STP17CD"] for r in dicts("ons/CCG17_STP17_EN_LU_v3.csv")}
+    stp19 = {r["STP19CD"] for r in dicts("ons/CCG19_STP19_EN_LU.csv")}
+    assert len(stp17) == 44 and len(stp19) == 42
+    assert listed(api, instance_of="type:stp", as_of="2016-06-01", limit=1)["total"] == len(stp17)
+    assert listed(api, instance_of="type:stp", as_of="2017-06-01", limit=1)["total"] == len(stp17)
+    assert listed(api, instance_of="type:stp", as_of="2019-06-01", limit=1)["total"] == len(stp19)
+    assert listed(api, instance_of="type:stp", as_of="2016-01-01", limit=1)["total"] == 0
