@@ -241,3 +241,14 @@ def test_stps_44_from_the_2016_footprints_then_42(api) -> None:
     assert listed(api, instance_of="type:stp", as_of="2017-06-01", limit=1)["total"] == len(stp17)
     assert listed(api, instance_of="type:stp", as_of="2019-06-01", limit=1)["total"] == len(stp19)
     assert listed(api, instance_of="type:stp", as_of="2016-01-01", limit=1)["total"] == 0
+
+
+def test_area_teams_with_their_ods_codes_and_successors(api) -> None:
+    raw = (FILES / "history" / "nhschoices_LAT_area_teams_2014-02.csv").read_bytes().decode("cp1252").splitlines()
+    lat = {line.split("\xac")[1] for line in raw[1:] if line}
+    assert len(lat) == 25
+    assert codes(api, "type:nhse-area-team", "2014-01-01") == lat
+    assert not codes(api, "type:nhse-area-team", "2015-04-01")
+    expected = {(p, s) for p, s, _, d, _ in SUCC if p in lat and d == "20150401"}
+    assert ("Q57", "Q79") in expected
+    assert successors(api, "org:ods-q57")["org:ods-q79"] == "2015-04-01"

@@ -46,6 +46,7 @@ def build_register_graph(nhs_england: str | None = None) -> tuple[RegisterGraph,
     commissioners.infer_new_icb_regions(g, ctx)
     regions.load_regions(g, ctx, nhs_england or rec.nhs_england, rec.region_ons_to_ods, rec.local_office_ons_to_ods)
     regions.load_area_teams(g, ctx)
+    regions.load_area_team_successions(g, ctx)
     regions.load_local_office_members(g, ctx)
     places.load_trusts(g, ctx)  # before the PCTs: community trusts that became part of PCTs keep their etr dates
     legacy.load_pcts_and_shas(g, ctx)
