@@ -215,7 +215,10 @@ def render(kb: KnowledgeBase) -> str:
 
 
 def _hand_sections() -> list[str]:
-    return [f"{path.read_text(encoding='utf-8').strip()}\n" for path in sorted(HAND_SECTIONS_DIR.glob("*.md"))]
+    """Sections written by hand, one file per area (docs/coverage/*.md), appended in name order."""
+    if not HAND_SECTIONS_DIR.is_dir():
+        return []
+    return [p.read_text(encoding="utf-8").rstrip("\n") + "\n" for p in sorted(HAND_SECTIONS_DIR.glob("*.md"))]
 
 
 def main(argv: list[str] | None = None) -> int:

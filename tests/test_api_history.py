@@ -42,10 +42,13 @@ def test_icb_predecessors_are_ccgs_and_pcts(api):
 
 
 def test_nhs_england_was_the_commissioning_board(api):
+    """One legal body, one node (issue 21): the Board's old id resolves to
+    NHS England, whose names are dated; its forerunner authority precedes it."""
     body = history(api, "org:nhs-england")
-    assert "org:nhs-commissioning-board" in [i["node"]["id"] for i in body["predecessors"]]
+    assert "org:nhs-commissioning-board-authority" in [i["node"]["id"] for i in body["predecessors"]]
+    assert "org:nhs-commissioning-board" not in [i["node"]["id"] for i in body["predecessors"]]
     back = history(api, "org:nhs-commissioning-board")
-    assert "org:nhs-england" in [i["node"]["id"] for i in back["successors"]]
+    assert back["entity"]["id"] == "org:nhs-england"
 
 
 def test_each_reached_node_listed_once(api):

@@ -73,11 +73,12 @@ def commissioners(graph: GraphData, service: str, day: str) -> set[str]:
 def test_2010_proposals_are_absent_in_2011(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
     day = "2011-06-01"
     assert not holds_on(nodes["type:gp-consortium"].props, day)
-    assert not holds_on(nodes["org:nhs-commissioning-board"].props, day)
-    for body in ("type:gp-consortium", "org:nhs-commissioning-board"):
+    # The Board is NHS England's node under its former name (one legal body).
+    assert not holds_on(nodes["org:nhs-england"].props, day)
+    for body in ("type:gp-consortium", "org:nhs-england"):
         assert holding(rels(graph, "COMMISSIONS", from_id=body), day) == []
     # ... but the proposals are still there to be read, as proposals.
-    proposed = rels(graph, "COMMISSIONS", from_id="org:nhs-commissioning-board")
+    proposed = [r for r in rels(graph, "COMMISSIONS", from_id="org:nhs-england") if (r.props.get("valid_from") or "") < "2012-10-01"]
     assert proposed and all(r.props["status"] == "proposed" for r in proposed)
     assert nodes["type:gp-consortium"].props["status"] == "proposed"
     # In 2011 the forerunner special health authority existed instead (from 31 October).
@@ -86,14 +87,17 @@ def test_2010_proposals_are_absent_in_2011(graph: GraphData, nodes: dict[str, No
 
 
 def test_nhs_commissioning_board_established_october_2012_renamed_july_2022(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
-    board = nodes["org:nhs-commissioning-board"].props
+    # One legal body, one node: the Board is NHS England from 2012-10-01, its
+    # statutory name changing on 2022-07-01 (name_history), not a second node.
+    assert "org:nhs-commissioning-board" not in nodes
+    board = nodes["org:nhs-england"].props
     assert not holds_on(board, "2012-09-30") and holds_on(board, "2012-10-01")
-    assert holds_on(board, "2022-06-30") and not holds_on(board, "2022-07-01")
-    [established] = rels(graph, "ESTABLISHED_BY", "org:nhs-commissioning-board", "statute:health-and-social-care-act-2012")
+    assert holds_on(board, "2022-06-30") and holds_on(board, "2022-07-01")
+    assert "2022-07-01: NHS England (statutory name)" in board["name_history"]
+    [established] = rels(graph, "ESTABLISHED_BY", "org:nhs-england", "statute:health-and-social-care-act-2012")
     assert is_occurrence_on(established.props, "2012-10-01")
-    [renamed] = rels(graph, "RENAMED_TO", "org:nhs-commissioning-board", "org:nhs-england")
-    assert is_occurrence_on(renamed.props, "2022-07-01")
-    [handover] = rels(graph, "SUCCEEDED_BY", "org:nhs-commissioning-board-authority", "org:nhs-commissioning-board")
+    assert not rels(graph, "RENAMED_TO", "org:nhs-england", "org:nhs-england")
+    [handover] = rels(graph, "SUCCEEDED_BY", "org:nhs-commissioning-board-authority", "org:nhs-england")
     assert handover.props["valid_from"] == "2012-10-01"
     assert holds_on(nodes["org:nhs-england"].props, "2026-11-01")
 

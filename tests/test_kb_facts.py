@@ -74,11 +74,12 @@ def test_nhs_commissioning_board_finds_the_board_renamed_nhs_england(ask) -> Non
         "MATCH (n:Entity) WHERE any(a IN coalesce(n.aliases, []) WHERE toLower(a) = toLower($q)) OR toLower(n.name) = toLower($q) RETURN n.id AS id",
         q="NHS Commissioning Board",
     )
-    # One legal body, two names: the alias lives on the board's node only, and
-    # the renaming leads to NHS England.
-    assert {r["id"] for r in rows} == {"org:nhs-commissioning-board"}
-    renamed = ask("MATCH (:Entity {id: 'org:nhs-commissioning-board'})-[r:RENAMED_TO]->(n) RETURN n.id AS id, r.valid_from AS day")
-    assert renamed == [{"id": "org:nhs-england", "day": "2022-07-01"}]
+    # One legal body, one node: the Board's name is an alias of NHS England,
+    # whose name_history dates both names; the old id is a former id.
+    assert {r["id"] for r in rows} == {"org:nhs-england"}
+    [node] = ask("MATCH (n:Entity {id: 'org:nhs-england'}) RETURN n.name_history AS h, n.former_ids AS f, n.valid_from AS start")
+    assert node["f"] == ["org:nhs-commissioning-board"] and node["start"] == "2012-10-01"
+    assert node["h"][0] == "2012-10-01: NHS Commissioning Board" and "2022-07-01: NHS England (statutory name)" in node["h"]
 
 
 def test_ccg_budget_2017_18(ask) -> None:

@@ -85,6 +85,16 @@ AllTimeWindow = Annotated[Window, Depends(_window_dependency("always"))]
 DirectoryWindow = Annotated[Window, Depends(_window_dependency("always", any_status_without_date=True))]
 
 
+class MovedEntity(Exception):
+    """An id the graph held before two nodes for one legal body became one
+    (`former_ids`): answered by a redirect to the same request for the body."""
+
+    def __init__(self, former: str, body: str) -> None:
+        super().__init__(f"{former} is now {body}")
+        self.former = former
+        self.body = body
+
+
 class UnknownEntity(NotFound):
     """A 404 for an id the graph does not hold, with the closest entities."""
 
@@ -106,6 +116,9 @@ def found_entity(store: GraphStore, node_id: str, rows: list[dict[str, Any]], pa
     """entity_get's rows -> the row ({properties, labels}), or a 404 naming
     the id (and the parameter it came in) with `suggestions`: the closest entities."""
     if not rows:
+        (moved,) = ask_all(store, question("entity_by_former_id", id=node_id))
+        if moved:
+            raise MovedEntity(node_id, moved[0]["id"])
         suggestions = suggest_entities(store, node_id)
         hint = f"; did you mean {suggestions[0]['id']!r} ({suggestions[0]['name']})?" if suggestions else ""
         raise UnknownEntity(f"{param}: no entity with id {node_id!r}{hint}", suggestions)

@@ -14,6 +14,7 @@ from typing import Any
 from nhskg.core.evidence import EvidenceItem, pack
 from nhskg.graph.store import NodeRow, RelRow
 from nhskg.ingest.registers.files import Row
+from nhskg.ingest.registers.names import display_name
 
 ORGANISATION = "Organisation"
 
@@ -145,29 +146,29 @@ def _join(intervals: list[tuple[str | None, str | None, list[EvidenceItem]]]) ->
 
 
 def names_over_time(b: Body) -> tuple[str, list[str], list[str]]:
-    """(latest name, earlier names, history lines "<date attested>: <name>")."""
+    """(name to show, aliases, history lines "<date attested>: <name>"), in the
+    one style of names.display_name; every register spelling stays an alias."""
     seen: list[tuple[str, str]] = []
     for attested, name in sorted(b.names, key=lambda n: n[0]):
-        if seen and seen[-1][1].casefold() == name.casefold():
+        if seen and seen[-1][1] == name:
             continue
         seen.append((attested, name))
     if not seen:
         return b.id, [], []
     latest = seen[-1][1]
-    # A later name that only differs in case from an earlier one (ODS capitals
-    # vs ONS mixed case) should not hide the readable form.
-    readable = [n for _, n in sorted(b.names, key=lambda n: n[0]) if n.casefold() == latest.casefold() and not n.isupper()]
-    name = readable[-1] if readable else latest
-    earlier = list(dict.fromkeys(n for _, n in seen if n.casefold() != name.casefold()))
-    history = [f"{d}: {n}" for d, n in seen]
-    return name, earlier, history
+    # The latest name in the registers' spellings (ODS capitals vs ONS mixed
+    # case); earlier names that differ only in case are spellings of it.
+    ordered = [n for _, n in seen if n.casefold() != latest.casefold()] + [n for _, n in seen if n.casefold() == latest.casefold()]
+    name, aliases = display_name(str(b.props.get("register_role", "")), ordered)
+    history = [f"{d}: {n}" if d else n for d, n in seen]
+    return name, aliases, history
 
 
 def node_props(b: Body) -> dict[str, Any]:
     name, aliases, history = names_over_time(b)
     props: dict[str, Any] = {"name": name, **b.props}
     if aliases:
-        props["aliases"] = aliases
+        props["aliases"] = list(dict.fromkeys([*props.get("aliases", []), *aliases]))
     if history:
         props["name_history"] = history
     if b.ons_codes:
@@ -193,4 +194,43 @@ class Context:
     region_ons_to_ods: dict[str, str] = field(default_factory=dict)
     office_ons_to_ods: dict[str, str] = field(default_factory=dict)
     ccg_ons_to_ods: dict[str, str] = field(default_factory=dict)  # CCG ONS code (2017) -> ODS code  # ONS E39 -> ODS Q code of a local office
+    trust_codes: set[str] = field(default_factory=set)  # English trusts in ODS etr
     notes: list[str] = field(default_factory=list)  # what the loader skipped, for the summary
+
+
+OPERATIONAL_RULE = (
+    "operational start: the register opened the code less than a year before the first succession into it (its "
+    "predecessors still operating until the day before), so the body answers from that succession; the register's "
+    "open date is kept as register_valid_from. A body opened a year or more before a succession into it had been "
+    "operating (an acquisition) and keeps its open date."
+)
+
+
+def operational_starts(g: RegisterGraph) -> list[str]:
+    """Move a body's start from the register's administrative open date to the
+    day its predecessors' successions took effect (13T: opened 2014-11-26,
+    its three predecessors closed 2015-03-31), so no date has two bodies for
+    one place. Returns the ids moved."""
+    from datetime import date
+
+    first_in: dict[str, str] = {}
+    for ln in g._events.values():
+        if ln.type == "SUCCEEDED_BY" and ln.intervals[0][0]:
+            on = ln.intervals[0][0]
+            first_in[ln.to_id] = min(first_in.get(ln.to_id, on), on)
+    moved = []
+    for body_id, first in sorted(first_in.items()):
+        b = g.bodies.get(body_id)
+        opened = b.props.get("valid_from") if b else None
+        if not opened or opened >= first or (date.fromisoformat(first) - date.fromisoformat(opened)).days >= 365:
+            continue
+        b.props["register_valid_from"] = opened
+        b.props["valid_from"] = first
+        note = f"Operational from {first}, when its predecessors' successions took effect (ODS succ); the register opened the code on {opened}."
+        b.props["date_note"] = f"{b.props['date_note']} {note}" if b.props.get("date_note") else note
+        b.props["start_basis"] = OPERATIONAL_RULE
+        for ln in g._links.values():
+            if ln.from_id == body_id or ln.to_id == body_id:
+                ln.intervals = [(max(s, first) if s else s, e, items) for s, e, items in ln.intervals if not (e and e <= first)]
+        moved.append(body_id)
+    return moved

@@ -25,6 +25,21 @@ STP_FILES = (
 # 2021 mergers (1 April 2021) until ICBs took over (1 July 2022).
 GP_MAP_PERIOD = ("2021-04-01", ICB_START)
 
+STP_FOOTPRINTS = "2016-03-30"  # type:stp's start: NHS England published the 44 footprints (March 2016)
+STP_2016_RULE = (
+    "inferred: NHS England published 44 STP footprints in March 2016 and the first register of STPs, the ONS April "
+    "2017 lookup, has 44; each STP of that lookup is taken to have existed from the footprints' publication (the "
+    "type's start), its CCGs linked only from the lookup's date"
+)
+STP_2016_ITEM = EvidenceItem(
+    "source:ext-nhse-stp-footprints-2016",
+    "National health and care bodies in England have published details of the 44 ‘footprint’ areas that will bring local "
+    "health and care leaders, organisations and communities together to develop local blueprints for improved health, care "
+    "and finances over the next five years, delivering the NHS Five Year Forward View.",
+    "citation",
+    "news item, opening paragraph",
+)
+
 STATUTORY_TRANSFER_RULE = (
     "The CCG was open on 2022-06-30 (ODS eccg: no close date) and its code became a sub-ICB location of this ICB "
     "(ONS LOC22, ODS eccg field 4); CCGs' functions passed to ICBs on 2022-07-01 under the Health and Care Act 2022."
@@ -166,6 +181,13 @@ def load_stps(g: RegisterGraph, ctx: Context) -> None:
             "(the January 2022 NHS Digital mapping runs to 2022-07-01, when ICBs took over).",
         )
         g.link("INSTANCE_OF", sid, "type:stp", first, last, b.evidence[:1])
+        if first == STP_FILES[0][1]:
+            # In the first lookup (April 2017, 44 STPs): one of the 44 footprints of March 2016.
+            b.props.update(valid_from=STP_FOOTPRINTS, register_valid_from=first, start_basis=STP_2016_RULE)
+            g.link(
+                "INSTANCE_OF", sid, "type:stp", STP_FOOTPRINTS, first, [STP_2016_ITEM, *b.evidence[:1]],
+                derived=True, rule=STP_2016_RULE, approximate=True, derived_from=[sid, "type:stp"],
+            )
 
 
 def _ccg_part_of(g: RegisterGraph, ctx: Context, code: str, sid: str, start: str, end: str, r: Row, spans: dict[str, list[str]]) -> None:
@@ -224,3 +246,38 @@ def _new_icb(g: RegisterGraph, ctx: Context, code: str, on: str, r: Row, derived
 def _derived_item(code: str, name: str) -> EvidenceItem:
     f = BY_KEY["derived-ods-classification"]
     return EvidenceItem(f.source_id, f'"{code}": {{"name": "{name}"}}', "register", f"{f.name} orgs.{code}.name (DERIVED file)")
+
+
+NEW_ICB_REGION_RULE = (
+    "inferred: every ICB this one succeeded (ODS succ, 2026-04-01) sat in the same NHS England region (ONS LOC22), and "
+    "no register after 2025 places the new ICB; so it is taken to be in that region from its start"
+)
+
+
+def infer_new_icb_regions(g: RegisterGraph, ctx: Context) -> None:
+    """A region for each ICB created in 2026, where all its predecessors sit in one."""
+    region_of: dict[str, str] = {}
+    region_row: dict[str, Row] = {}
+    for r in ctx.loc22_rows.values():
+        region_of[r.get("ICB22CDH")] = r.get("NHSER22CDH")
+        region_row.setdefault(r.get("ICB22CDH"), r)
+    preds: dict[str, list[tuple[str, list[EvidenceItem]]]] = defaultdict(list)
+    for ln in g._events.values():
+        if ln.type == "SUCCEEDED_BY" and ln.to_id in g.bodies and g.bodies[ln.to_id].props.get("register_role") == "integrated care board":
+            preds[ln.to_id].append((ln.from_id, ln.intervals[0][2]))
+    for icb_id, froms in preds.items():
+        code = g.bodies[icb_id].props["ods_code"]
+        if code in region_of:
+            continue  # an ICB of 2022: its region is in LOC22
+        pred_codes = [g.bodies[f].props.get("ods_code") for f, _ in froms if f in g.bodies]
+        regions = {region_of.get(c) for c in pred_codes}
+        if len(regions) != 1 or None in regions:
+            ctx.notes.append(f"ICB {code}: predecessors in regions {sorted(map(str, regions))}; no region inferred")
+            continue
+        region = regions.pop()
+        start = ctx.icb_valid[code][0]
+        items = [i for _, its in froms for i in its[:1]] + [evidence(region_row[c], c) for c in sorted(set(pred_codes))]
+        g.link(
+            "PART_OF", icb_id, ods_id(region), start, ctx.icb_valid[code][1], items,
+            derived=True, rule=NEW_ICB_REGION_RULE, derived_from=sorted({f for f, _ in froms} | {ods_id(region)}),
+        )

@@ -26,6 +26,7 @@ class RegisterFile:
     title: str
     header: bool = True
     derived: bool = False  # not a publisher file (shared/registers/derived/)
+    delimiter: str = ","  # the NHS Choices LAT feed separates fields with the byte 0xAC
 
     @property
     def source_id(self) -> str:
@@ -66,6 +67,10 @@ CATALOGUE: tuple[RegisterFile, ...] = (
     RegisterFile("ons-ltla19-utla19", "ons/LTLA19_UTLA19_EW_LU.csv", "ONS Lower tier to upper tier local authority (April 2019) lookup"),
     RegisterFile("ons-lsoa11-ccg20-lad20", "ons/LSOA11_CCG20_LAD20_EN_LU.csv", "ONS LSOA (2011) to CCG to local authority district (April 2020) lookup"),
     RegisterFile("nhsd-gp-reg-pat-prac-map-2022-01", "nhsd/gp-reg-pat-prac-map_2022-01.csv", "NHS Digital, Patients Registered at a GP Practice, January 2022: practice to CCG to STP to region mapping"),
+    RegisterFile(
+        "nhschoices-lat-2014-02", "history/nhschoices_LAT_area_teams_2014-02.csv",
+        "NHS Choices FOI feed LAT.csv: the 25 NHS England area teams with ODS codes (downloaded by Feb 2014)", delimiter="\xac",
+    ),
     RegisterFile("derived-ods-classification", "derived/ods_classification.json", "ods_classification.json: a cache built from the ODS ORD API by a third party (DERIVED, not an ODS publication)", header=False, derived=True),
 )
 
@@ -113,7 +118,7 @@ def _read_rows(f: RegisterFile, base: Path) -> list[Row]:
     rows: list[Row] = []
     columns: dict[str, int] | None = None
     # One reader over all lines: each line is one record (no quoted line breaks in these files).
-    for number, (text, values) in enumerate(zip(lines, csv.reader(lines)), 1):
+    for number, (text, values) in enumerate(zip(lines, csv.reader(lines, delimiter=f.delimiter)), 1):
         if not values:
             continue
         if f.header and columns is None:

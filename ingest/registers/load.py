@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from nhskg.graph.store import GraphData, NodeRow, RelRow
 from nhskg.ingest.registers import commissioners, legacy, places, regions
-from nhskg.ingest.registers.builder import ORGANISATION, Context, RegisterGraph
+from nhskg.ingest.registers.builder import ORGANISATION, Context, RegisterGraph, operational_starts
 from nhskg.ingest.registers.files import CATALOGUE, RegisterFile, parse_sidecar, sha256
 from nhskg.ingest.registers.reconcile import apply, load_reconciliation
+from nhskg.ingest.registers.same_body import fold
 
 PROVIDER_ROLES = ("NHS trust", "NHS foundation trust")
 
@@ -42,12 +43,17 @@ def build_register_graph(nhs_england: str | None = None) -> tuple[RegisterGraph,
     commissioners.load_ccg_names(g, ctx)
     commissioners.load_stps(g, ctx)
     commissioners.load_successions(g, ctx)
+    commissioners.infer_new_icb_regions(g, ctx)
     regions.load_regions(g, ctx, nhs_england or rec.nhs_england, rec.region_ons_to_ods, rec.local_office_ons_to_ods)
     regions.load_area_teams(g, ctx)
+    regions.load_area_team_successions(g, ctx)
     regions.load_local_office_members(g, ctx)
+    places.load_trusts(g, ctx)  # before the PCTs: community trusts that became part of PCTs keep their etr dates
     legacy.load_pcts_and_shas(g, ctx)
-    places.load_trusts(g, ctx)
     places.load_local_authorities(g, ctx)
+    places.load_council_changes(g, ctx)
+    moved = operational_starts(g)
+    ctx.notes.append(f"operational starts moved from the register's open date: {', '.join(moved) or 'none'}")
     return g, ctx
 
 
@@ -103,6 +109,8 @@ def add_registers(data: GraphData) -> RegisterSummary:
     data.nodes.extend(source_node(f) for f in CATALOGUE)
     data.nodes.extend(nodes)
     data.relationships.extend(rels)
+    for same in rec.same_body:
+        fold(data, same.former, same.body, same.why)
     return RegisterSummary(
         files=len(CATALOGUE),
         nodes=len(nodes) + merged,

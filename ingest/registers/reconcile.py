@@ -24,8 +24,15 @@ class Match(BaseModel):
     why: str
 
 
+class SameBody(BaseModel):
+    former: str
+    body: str
+    why: str
+
+
 class Reconciliation(BaseModel):
     bodies: list[Match]
+    same_body: list[SameBody] = []
     nhs_england: str
     region_ons_to_ods: dict[str, str]
     local_office_ons_to_ods: dict[str, str]

@@ -80,10 +80,18 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
     ccg_by_ons = {r.get("CCG13CD"): r.get("CCG13CDH") for r in read_rows(BY_KEY["ons-ccg13-names"])}
     start, end = AREA_TEAM_PERIOD
 
+    # ODS codes of the area teams: the NHS Choices feed, matched to the ONS
+    # list by exact name ("Essex Area Team" = "Essex").
+    lat = {_team_key(r.get("OrganisationName")): r for r in read_rows(BY_KEY["nhschoices-lat-2014-02"])}
+    ons_names = {r.get("NHSAT13CD"): r.get("NHSAT13NM") for r in read_rows(BY_KEY["ons-nhsat13-names"])}
+
     def team_id(ons: str) -> str:
         # An area team whose ONS code is a local office's (London, Wessex) is
-        # the same office: one node.
-        return ods_id(ons_to_ods_office[ons]) if ons in ons_to_ods_office else ons_id(ons)
+        # the same office: one node. Otherwise its ODS code, where the feed has it.
+        if ons in ons_to_ods_office:
+            return ods_id(ons_to_ods_office[ons])
+        row = lat.get(_team_key(ons_names.get(ons, "")))
+        return ods_id(row.get("OrganisationCode")) if row else ons_id(ons)
 
     for r in read_rows(BY_KEY["ons-nhsat13-names"]):
         ons = r.get("NHSAT13CD")
@@ -100,6 +108,12 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
         g.ons(tid, ons, start)
         g.cite(tid, evidence(r, ons))
         g.link("INSTANCE_OF", tid, "type:nhse-area-team", start, AREA_TEAM_END, [evidence(r, ons)])
+        row = lat.get(_team_key(r.get("NHSAT13NM")))
+        if row is not None:
+            code = row.get("OrganisationCode")
+            b.props.setdefault("ods_code", code)
+            g.name(tid, start, row.get("OrganisationName"))
+            g.cite(tid, evidence(row, code))
     for r in read_rows(BY_KEY["ons-ccg13-nhsat13-nhscr13"]):
         tid = team_id(r.get("NHSAT13CD"))
         region_ons = r.get("NHSCR13CD")
@@ -113,6 +127,19 @@ def load_area_teams(g: RegisterGraph, ctx: Context) -> None:
         ccg = ccg_by_ons.get(r.get("CCG13CD"))
         if ccg and ccg in ctx.ccg_valid:
             g.link("PART_OF", ods_id(ccg), tid, start, end, [evidence(r, r.get("CCG13CD"))], link_basis="register lookup by year")
+
+
+def _team_key(name: str) -> str:
+    return " ".join(name.lower().replace(" area team", "").split())
+
+
+def load_area_team_successions(g: RegisterGraph, ctx: Context) -> None:
+    """Area teams -> local offices on 2015-04-01 (ODS succ rows between the two)."""
+    teams = {b.props.get("ods_code"): b.id for b in g.bodies.values() if b.props.get("register_role") == "NHS England area team"}
+    for r in read_rows(BY_KEY["ods-succ-2026-05"]):
+        pred, succ = r.fields["1"], r.fields["2"]
+        if pred in teams and ods_id(succ) in g.bodies and teams[pred] != ods_id(succ):
+            g.event("SUCCEEDED_BY", teams[pred], ods_id(succ), ods_date(r.fields["4"]) or "", [evidence(r, f"{pred}->{succ}")], succ_flag=r.fields["5"])
 
 
 def load_local_office_members(g: RegisterGraph, ctx: Context) -> None:
