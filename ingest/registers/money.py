@@ -289,6 +289,7 @@ def _health_expenditure(out: _Out) -> int:
     budgeting), so both statements of those years are kept, each named by basis."""
     basis = "cash"
     made = 0
+    seen: set[int] = set()
     for ln in read_lines(HEALTH_EXPENDITURE):
         label = ln.values[1] if len(ln.values) > 3 else ""
         if label.startswith("Stage 1"):
@@ -306,12 +307,14 @@ def _health_expenditure(out: _Out) -> int:
         fy = fiscal_year(start)
         bn = float(ln.values[3])
         valid_from, valid_to = year_bounds(start)
-        suffix = "" if basis == "cash" else f"-{_slug(basis)}"
+        restated = start in seen  # the year again, on the new basis
+        seen.add(start)
+        suffix = f"-{_slug(basis)}" if restated else ""
         planned = bool(m.group(4))
         out.budget(
             f"budget:health-expenditure-england-{start}-{(start + 1) % 100:02d}{suffix}",
             {
-                "name": f"Health expenditure in England {fy}" + ("" if basis == "cash" else f" ({basis} basis)"),
+                "name": f"Health expenditure in England {fy}" + (f" (restated, {basis} basis)" if restated else ""),
                 "amount_gbp": round(bn * 1e9),
                 "original_text": f"{ln.values[3]} (GBP billions, cash)",
                 "fiscal_year": fy,
