@@ -35,6 +35,18 @@ HELD: tuple[tuple[str, str, str, str], ...] = (
         "register file `money/ccg_allocations_209ccgs_nhsspend.csv` (NHS England's table re-saved by crahal/NHSSpend; DERIVED)",
     ),
     (
+        "CCG / ICB allocations in total, every stream (final)",
+        "2019/20, 2020/21, 2021/22 (CCGs); 2022/23 (CCGs then ICBs, held by type:icb with a note); 2023/24 as at month two",
+        "type:ccg; type:icb",
+        "written answer 197068 of 11 September 2023 (Parallel Parliament copy; cited, table paraphrased)",
+    ),
+    (
+        "NHS England total allocation (non-ring-fenced RDEL)",
+        "2019/20-2022/23 final; 2023/24 as at month two",
+        "org:nhs-england",
+        "written answer 197068 of 11 September 2023 (cited)",
+    ),
+    (
         "ICB allocations in total",
         "2024/25: £127.2bn in all, £107.6bn core services, £11.2bn primary medical care",
         "type:icb (all ICBs together)",
@@ -42,9 +54,9 @@ HELD: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "Public health grant (ring-fenced) in total",
-        "2013/14, 2014/15, 2016/17, 2017/18, 2020/21-2025/26 (2023/24 and 2024/25 with their first figures kept as superseded)",
+        "2013/14, 2014/15, 2016/17-2025/26 (2023/24 and 2024/25 with their first figures kept as superseded)",
         "type:local-authority (upper-tier and unitary councils together)",
-        "GOV.UK public health grant publications and circulars, a written ministerial statement, PAC HC 893 (cited)",
+        "GOV.UK public health grant publications and circulars, written ministerial statements (2017, 2023), PAC HC 893, Independent Nurse for 2019/20 (cited)",
     ),
     (
         "Better Care Fund",
@@ -76,24 +88,24 @@ NOT_FOUND: tuple[tuple[str, str], ...] = (
         "(`/budgets?holder=org:ods-qnq&fiscal_year=2024/25`, each item held by type: icb) and `latest_budget: null` on the ICB itself.",
     ),
     (
-        "ICB allocations in total for 2022/23, 2023/24, 2025/26 and 2026/27",
+        "ICB allocations in total for 2025/26 and 2026/27 (and the final 2023/24 figure)",
         "NHS England's allocations pages list the documents but give no total in text; the 2026/27-2028/29 medium-term allocations were found only as links.",
     ),
     (
-        "CCG allocations in total for 2014/15, 2019/20-2021/22, and per CCG for any year but one",
+        "CCG allocations in total for 2014/15; the core-programme totals for 2019/20-2021/22 (only every-stream totals are held); per CCG for any year but one",
         "House of Commons Library SN06779 (2014), NHS England allocation pages for 2014/15-2015/16 and 2019/20-2023/24, HFMA news (growth rates only).",
     ),
     (
         "NHS England mandate budgets / revenue resource limits 2013/14-2022/23 as publisher text",
-        "Financial directions before 2023/24 and the mandates' budget annexes were not found as text; the years are covered by the PESA resource DEL series (a different measure).",
+        "Financial directions before 2023/24 and the mandates' budget annexes were not found as text; the years are covered by the PESA resource DEL series and, for 2019/20-2022/23, by NHS England's total allocation in a written answer (different measures).",
     ),
     (
         "NHS England's 2026/27 budget",
         "The 2026 to 2027 financial directions were not found (searched GOV.UK pages for the directions and the 2026/27 mandate).",
     ),
     (
-        "Public health grant for 2015/16, 2018/19 and 2019/20, and per council for every year",
-        "The 2015/16 in-year-saving consultation response and the 2019/20 circular were found without their totals in text; the per-council annexes are spreadsheets not found as files.",
+        "Public health grant for 2015/16, and per council for every year",
+        "The 2015/16 in-year-saving consultation response was found without its total in text; the per-council annexes (Annex B of each circular) are spreadsheets or PDFs not found as files or text.",
     ),
     (
         "Better Care Fund minimum NHS contribution for 2015/16-2019/20 and 2021/22 onwards",

@@ -101,6 +101,12 @@ def test_ccg_allocations_in_total_by_year(api):
     assert not [i for i in budgets(api, holder="type:ccg", fiscal_year="2019/20") if i["id"].startswith("budget:ccg-allocations-total-")]
     old = by_id(budgets(api, holder="type:ccg", fiscal_year="2019/20", status="superseded"))
     assert old["budget:ccg-allocations-total-2019-20-indicative-2016"]["amount_gbp"] == 76_469e6
+    # Every allocation stream together, final (the written answer of September 2023): CCGs to 2021/22, then ICBs.
+    every_stream = {"2019/20": ("type:ccg", 89_730e6), "2020/21": ("type:ccg", 101_907e6), "2021/22": ("type:ccg", 115_007e6), "2022/23": ("type:icb", 119_174e6), "2023/24": ("type:icb", 123_880e6)}
+    for year, (holder, amount) in every_stream.items():
+        rows = [i for i in budgets(api, holder=holder, fiscal_year=year) if "-allocations-all-" in i["id"]]
+        assert [(i["holder"], i["amount_gbp"]) for i in rows] == [(holder, amount)], year
+        assert rows[0]["evidence"][0]["source_id"] == "source:ext-pq-197068-icb-finance"
     # 2013/14 and 2017/18 also have the corpus documents' own figures, kept beside.
     assert by_id(budgets(api, holder="type:ccg", fiscal_year="2013/14"))["budget:ccg-allocation-2013-14"]["amount_gbp"] == 65e9
 
@@ -160,7 +166,7 @@ def test_coverage_says_what_is_not_held():
 
 @pytest.mark.parametrize(
     ("year", "amount"),
-    [("2013/14", 2.66e9), ("2014/15", 2.79e9), ("2016/17", 3.4e9), ("2017/18", 3.3e9), ("2020/21", 3.279e9), ("2021/22", 3.324e9), ("2022/23", 3.417e9), ("2023/24", 3.530e9), ("2024/25", 3.660e9), ("2025/26", 3.858e9)],
+    [("2013/14", 2.66e9), ("2014/15", 2.79e9), ("2016/17", 3.4e9), ("2017/18", 3.3e9), ("2018/19", 3.215e9), ("2019/20", 3.134e9), ("2020/21", 3.279e9), ("2021/22", 3.324e9), ("2022/23", 3.417e9), ("2023/24", 3.530e9), ("2024/25", 3.660e9), ("2025/26", 3.858e9)],
 )
 def test_public_health_grant_by_year(api, year, amount):
     items = [i for i in budgets(api, holder="type:local-authority", fiscal_year=year, q="public health grant")]
