@@ -65,10 +65,10 @@ HELD: tuple[tuple[str, str, str, str], ...] = (
         "BCF policy framework 2016/17 (issuu copy) and policy statement 2020 to 2021 (cited)",
     ),
     (
-        "PCT allocations (headline, multi-year)",
-        "2009/10-2010/11 together (£164bn)",
+        "PCT allocations in total",
+        "2009/10-2010/11 together (£164bn), 2011/12 (£89bn), 2012/13 (£91.6bn)",
         "type:pct",
-        "Lords written statement of 8 December 2008 (cited)",
+        "Lords written statement of 8 December 2008; Department of Health allocations page (UK Government Web Archive) and HFMA; HSJ (cited)",
     ),
     (
         "Health expenditure in England (cash)",
@@ -112,7 +112,7 @@ NOT_FOUND: tuple[tuple[str, str], ...] = (
         "BCF policy frameworks 2017-19, 2022 to 2023, 2023 to 2025 and 2025 to 2026 were found, but not their funding tables in text (the 5.66% uplifts are stated, not the amounts).",
     ),
     (
-        "PCT allocations by single year (2002/03-2012/13) and per PCT",
+        "PCT allocations by single year for 2002/03-2008/09, and per PCT for any year",
         "DH exposition books (2011/12) and Hansard tables were found as pages whose figures are per SHA or not in the text. A Department of Health "
         "factsheet (http://www.info.doh.gov.uk/nhsfactsheets.nsf/vwStatisticsHelp/MPB_DYNAMIC.CHIP_A_HA_PCTALLOCS) says the unified allocations of December 2002 "
         "totalled £148 billion for 2003/04-2005/06; it is not loaded, because it has no secure (https) address to cite.",

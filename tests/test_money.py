@@ -196,7 +196,9 @@ def test_pct_era_headlines_and_health_expenditure(api):
     pct = by_id(budgets(api, holder="type:pct"))
     assert pct["budget:pct-allocations-2009-11"]["amount_gbp"] == 164e9
     assert [i["id"] for i in budgets(api, holder="type:pct", as_of="2010-06-01")] == ["budget:pct-allocations-2009-11"]
-    assert not budgets(api, holder="type:pct", as_of="2011-04-01")
+    assert [i["amount_gbp"] for i in budgets(api, holder="type:pct", as_of="2011-04-01")] == [89e9]
+    assert [i["amount_gbp"] for i in budgets(api, holder="type:pct", fiscal_year="2012/13")] == [91.6e9]
+    assert not budgets(api, holder="type:pct", as_of="2013-04-01")  # PCTs abolished
     dh = by_id(budgets(api, holder="org:department-of-health", fiscal_year="2010/11"))
     assert dh["budget:health-expenditure-england-2010-11"]["amount_gbp"] == 100.4e9
     # 1999/00 is stated on two accounting bases; both are kept, each named.
@@ -214,3 +216,33 @@ def test_no_budget_without_a_holder(api):
     missing = [i["id"] for i in items if not i["holder"] or not i["holder_name"]]
     assert missing == []
     assert by_id(items)["budget:nhs-commissioning-budget-2013-14"]["holder"] == "org:nhs-england"
+
+
+def test_a_budget_without_a_holder_is_refused(tmp_path):
+    import textwrap
+
+    from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base
+
+    path = tmp_path / "extra.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """
+            budgets:
+              - id: budget:no-holder
+                name: "A figure nobody holds"
+                amount_gbp: 1000
+                original_text: "£1,000"
+                fiscal_year: 2015/16
+                valid_from: 2015-04-01
+                valid_to: 2016-04-01
+                evidence:
+                  - source: source:patient-ccgs-2013
+                    quote: "England's 211 CCGs have taken over from PCTs and become responsible for £65bn of the £95bn NHS commissioning budget."
+            """
+        ).lstrip(),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base([DEFAULT_KB_DIR, path])
+    problems = [str(p) for p in caught.value.problems]
+    assert len(problems) == 1 and problems[0].startswith(f"{path}:2:") and "needs its holder" in problems[0]
