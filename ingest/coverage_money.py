@@ -60,9 +60,9 @@ HELD: tuple[tuple[str, str, str, str], ...] = (
     ),
     (
         "Better Care Fund",
-        "2015/16 (£3.8bn committed) and 2016/17 (£3.9bn mandated minimum) pooled; 2020/21 minimum NHS (CCG) contribution £4,048m",
+        "2015/16 (£3.8bn committed), 2016/17 (£3.9bn mandated minimum) and 2021/22 (£6.9bn minimum) pooled; NHS (CCG) minimum £4,048m in 2020/21 and £4.3bn in 2021/22",
         "type:health-and-wellbeing-board (pooled fund); type:ccg (NHS minimum)",
-        "BCF policy framework 2016/17 (issuu copy) and policy statement 2020 to 2021 (cited)",
+        "BCF policy framework 2016/17 (issuu copy), policy statement 2020 to 2021, Pharmacy Business's report of the 2021 to 2022 announcement (cited)",
     ),
     (
         "PCT allocations in total",
@@ -108,7 +108,7 @@ NOT_FOUND: tuple[tuple[str, str], ...] = (
         "The 2015/16 in-year-saving consultation response was found without its total in text; the per-council annexes (Annex B of each circular) are spreadsheets or PDFs not found as files or text.",
     ),
     (
-        "Better Care Fund minimum NHS contribution for 2015/16-2019/20 and 2021/22 onwards",
+        "Better Care Fund minimum NHS contribution for 2015/16-2019/20 and 2022/23 onwards",
         "BCF policy frameworks 2017-19, 2022 to 2023, 2023 to 2025 and 2025 to 2026 were found, but not their funding tables in text (the 5.66% uplifts are stated, not the amounts).",
     ),
     (

@@ -185,7 +185,9 @@ def test_public_health_grant_revisions_are_kept_and_a_council_sees_the_total(api
 def test_better_care_fund(api):
     nhs_minimum = by_id(budgets(api, holder="type:ccg", fiscal_year="2020/21"))["budget:bcf-nhs-minimum-2020-21"]
     assert nhs_minimum["amount_gbp"] == 4_048e6 and "4,048" in nhs_minimum["evidence"][0]["quote"]
+    assert by_id(budgets(api, holder="type:ccg", fiscal_year="2021/22"))["budget:bcf-nhs-minimum-2021-22"]["amount_gbp"] == 4.3e9
     pooled = by_id(budgets(api, holder="type:health-and-wellbeing-board"))
+    assert pooled["budget:bcf-2021-22"]["amount_gbp"] == 6.9e9
     assert pooled["budget:bcf-2015-16"]["amount_gbp"] == 3.8e9 and pooled["budget:bcf-2016-17"]["amount_gbp"] == 3.9e9
 
 
