@@ -125,7 +125,8 @@ CCG_TABLE_NOTE = (
     "East Leicestershire and Rutland's figures) and is not loaded, and NHS Newcastle Gateshead CCG has no row. Its 208 CCGs "
     "total £74,498.870m, 0.5% under that round's 2018/19 CCG total (£74,849m) and 1.5% or more from every other year's, so the "
     f"rows are loaded as {CCG_YEAR} with `year_basis: inferred`; against it, most rows' minimum growth (2.08%) is above that "
-    "year's average growth (2.03%), so the year is not certain and each row says so (`year_note`)."
+    "year's average growth (2.03%), so the year is not certain and each row says so (`year_note`). The rows of CCGs that had merged before 1 April 2018 "
+    "keep them as holder (the table's own configuration) and say when they closed."
 )
 
 

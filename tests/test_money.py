@@ -133,6 +133,12 @@ def test_the_ccg_table_holds_208_ccgs_and_not_its_copying_error(api):
     assert sum(i["amount_gbp"] for i in rows) == 74_498_870_000
     leicester = [i for i in rows if i["holder_name"] and "Leicester City" in i["holder_name"]]
     assert [i["amount_gbp"] for i in leicester] == [454_473_000]  # line 103, not line 102's copy
+    # A CCG that had merged before the inferred year says so, with its close date.
+    closed = [i for i in rows if "closed on" in i["description"]]
+    assert closed and all(i["holder_name"] for i in closed)
+    central_manchester = next(i for i in rows if i["name"].startswith("NHS Central Manchester CCG"))
+    assert "closed on 2017-04-01" in central_manchester["description"]
+    assert "closed on" not in next(i for i in rows if i["holder"] == NWS_CCG)["description"]
     assert all(i["holder"] != NEWCASTLE_GATESHEAD_CCG for i in budgets(api, holder=NEWCASTLE_GATESHEAD_CCG))
     assert api.get(f"/entities/{NEWCASTLE_GATESHEAD_CCG}").json()["latest_budget"] is None
 

@@ -219,6 +219,7 @@ def ccg_index(data: GraphData, on: str = "2016-04-01") -> dict[str, set[str]]:
 
 def _ccg_allocations(out: _Out, data: GraphData) -> int:
     index = ccg_index(data)
+    ends = {n.id: n.props.get("valid_to") for n in data.nodes}
     lines = read_lines(CCG_ALLOCATIONS)
     header, rows = lines[0].values, lines[1:]
     col = {h: i for i, h in enumerate(header)}
@@ -248,6 +249,7 @@ def _ccg_allocations(out: _Out, data: GraphData) -> int:
                     f"CCG core allocation from NHS England's allocations table for 209 CCGs: {_gbp(thousands * 1000)} "
                     f"(minimum allocation {ln.values[col['Minimum allocation']]}k, growth {ln.values[col['Final growth']]}, "
                     f"{ln.values[col['Per capita allocation']]} GBP per head). Year inferred as {CCG_YEAR}, not stated by the file (year_note)."
+                    + _closed_note(ends.get(holder), valid_from)
                 ),
                 "year_basis": "inferred",
                 "year_note": CCG_YEAR_NOTE,
@@ -267,6 +269,17 @@ def _ccg_allocations(out: _Out, data: GraphData) -> int:
             f"and {len(ambiguous)} match several ({', '.join(ambiguous[:5])})"
         )
     return made
+
+
+def _closed_note(holder_end: str | None, year_start: str) -> str:
+    """A CCG that had closed (merged) before the inferred year began: say so,
+    rather than let the figure read as money a live body held."""
+    if holder_end and holder_end <= year_start:
+        return (
+            f" This CCG closed on {holder_end}, before the year began (it merged): the figure is the allocation published "
+            "for its area on the CCG configuration of 2016, an area then served by its successor."
+        )
+    return ""
 
 
 def _copying_error(ln: Line, rows: list[Line], name_col: int) -> bool:
