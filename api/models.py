@@ -170,6 +170,10 @@ class EntityDetail(BaseModel):
     sources: list[SourceMeta] = Field(description="the documents this node's own evidence cites")
     neighbours: dict[str, int] = Field(description="relationship type -> count, both directions, all dates")
     neighbours_by_direction: dict[str, dict[str, int]] = Field(description="{'out': {...}, 'in': {...}}")
+    latest_budget: BudgetItem | None = Field(
+        None,
+        description="the latest in-force budget the entity holds itself (latest fiscal year, then largest amount); null when it holds none. Every budget it holds, and its types', is at /budgets?holder={id}",
+    )
 
 
 class Chain(BaseModel):
@@ -396,7 +400,14 @@ class BudgetItem(Open):
     original_text: str | None = Field(None, description="the amount as the source words it")
     approximate: bool | None = None
     ring_fenced: bool | None = None
+    measure: str | None = Field(None, description="what the figure measures where a series says so (e.g. resource DEL, outturn)")
+    year_basis: str | None = Field(None, description="'inferred' when the source does not state the fiscal year and the graph inferred it (year_note says from what)")
+    year_note: str | None = None
+    derived_file: bool | None = Field(None, description="true when the figure comes from a third party's copy or transcription of the publisher's table, not the publisher's file")
     evidence: list[Evidence]
+
+
+EntityDetail.model_rebuild()
 
 
 class BudgetList(BaseModel):

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from nhskg.ingest.coverage_money import money_section
 from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from nhskg.ingest.models import RelationRecord, Scoped
 
@@ -182,6 +183,8 @@ def render(kb: KnowledgeBase) -> str:
         "## Budgets and counts",
         "",
         *_money_and_numbers(kb),
+        "",
+        *money_section(),
         "",
         "## Claims kept but not answered",
         "",

@@ -274,6 +274,14 @@ class BudgetRecord(Scoped):
     def _valid_id(cls, value: str) -> str:
         return _check_id(value, ("budget",))
 
+    @model_validator(mode="after")
+    def _held(self) -> "BudgetRecord":
+        # Every figure is somebody's money: a body's, or a type's for a total
+        # across the type. Extraction candidates under review may lack one.
+        if not self.holder and self.review not in ("pending", "rejected"):
+            raise ValueError("a budget needs its holder: a body, or a type for a total across the type (e.g. holder: type:ccg)")
+        return self
+
     @field_validator("fiscal_year")
     @classmethod
     def _fy(cls, value: str | None) -> str | None:

@@ -13,6 +13,7 @@ from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 from nhskg.ingest.registers import add_registers
+from nhskg.ingest.registers.money import add_money
 from nhskg.ingest.version import source_version
 
 
@@ -38,6 +39,7 @@ def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
     facts of their types like curated ones do."""
     data = compile_graph(load_knowledge_base(kb_dirs))
     add_registers(data)
+    add_money(data)  # after the registers: the CCG allocations join to their CCG nodes
     return complete_graph(data)
 
 

@@ -1,5 +1,5 @@
 // name: budgets
-// description: Budgets (amounts of money), optionally only those whose name, description, wording or holder name contains q (case-insensitive), held by a holder, and/or for one fiscal year, holding in the window (all time unless narrowed; in_force unless status says otherwise), ordered by fiscal year then amount (largest first). A holder matches its own budgets, those of the types it is an INSTANCE_OF in the window (a CCG sees the CCGs' combined allocation, held by type:ccg), and, for a type, those of its instances.
+// description: Budgets (amounts of money), optionally only those whose name, description, wording or holder name contains q (case-insensitive), held by a holder, and/or for one fiscal year, holding in the window (all time unless narrowed; in_force unless status says otherwise), ordered by fiscal year (a multi-year total by its start date) then amount (largest first). A holder matches its own budgets, those of the types it is an INSTANCE_OF in the window (a CCG sees the CCGs' combined allocation, held by type:ccg), and, for a type, those of its instances.
 // window: always
 // param: q string? Text to look for in the budget's name, description, wording and holder name
 // param: holder string? Holder node id, e.g. type:ccg or a real body
@@ -24,6 +24,6 @@ WHERE $q IS NULL
    OR toLower(coalesce(b.original_text, '')) CONTAINS toLower($q)
    OR toLower(coalesce(h.name, '')) CONTAINS toLower($q)
 RETURN b {.*} AS budget, h {.id, .name, labels: labels(h)} AS holder
-ORDER BY coalesce(b.fiscal_year, ''), b.amount_gbp DESC, b.id
+ORDER BY coalesce(b.fiscal_year, b.valid_from, ''), b.amount_gbp DESC, b.id
 SKIP $offset
 LIMIT $limit

@@ -17,11 +17,14 @@ def test_ccg_allocation_2017_18(api):
 
 
 def test_holder_filter(api):
-    holder = next(i for i in api.get("/budgets").json()["items"] if i["id"] == CCG_2017)["holder"]
-    assert holder
-    body = api.get("/budgets", params={"holder": holder}).json()
+    holder = next(i for i in api.get("/budgets", params={"fiscal_year": "2017/18"}).json()["items"] if i["id"] == CCG_2017)["holder"]
+    assert holder == "type:ccg"
+    body = api.get("/budgets", params={"holder": holder, "limit": 1000}).json()
     assert CCG_2017 in [i["id"] for i in body["items"]]
-    assert all(i["holder"] == holder for i in body["items"])
+    # A type's budgets and its instances' (the per-CCG allocations), nobody else's.
+    ccgs = {e["id"] for e in api.get("/entities", params={"instance_of": holder, "limit": 500}).json()["items"]}
+    assert {i["holder"] for i in body["items"]} - {holder} <= ccgs
+    assert {i["holder"] for i in body["items"]} & ccgs, "no CCG's own allocation listed for the type"
 
 
 def test_limit_and_total(api):

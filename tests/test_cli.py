@@ -56,8 +56,9 @@ def test_ingest_then_status(tmp_path: Path) -> None:
     assert "engine: falkordb" in status.stdout
     assert f"nodes: {nodes}" in status.stdout
     from nhskg.ingest.registers.files import CATALOGUE
+    from nhskg.ingest.registers.money import MONEY_FILES
 
-    sources = len(load_knowledge_base().sources) + len(CATALOGUE)  # KB sources + one per register file
+    sources = len(load_knowledge_base().sources) + len(CATALOGUE) + len(MONEY_FILES)  # KB sources + one per register and money file
     assert f"  Source: {sources}\n" in status.stdout  # counts by label
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
@@ -38,25 +38,29 @@ def budgets(
     filters = {"q": (q or "").strip() or None, "holder": holder, "fiscal_year": fiscal_year}
     total = run(store, "budgets_count", window, **filters)
     rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
-    items = []
-    for r in rows:
-        b = r["budget"]
-        items.append(
-            {
-                "id": b["id"],
-                "name": b.get("name"),
-                "amount_gbp": b["amount_gbp"],
-                "fiscal_year": b.get("fiscal_year"),
-                "holder": b.get("holder"),
-                "holder_name": (r.get("holder") or {}).get("name"),
-                "description": b.get("description"),
-                "original_text": b.get("original_text"),
-                "approximate": b.get("approximate"),
-                "ring_fenced": b.get("ring_fenced"),
-                "valid_from": b.get("valid_from"),
-                "valid_to": b.get("valid_to"),
-                "status": b.get("status") or "in_force",
-                "evidence": ser.evidence(b),
-            }
-        )
+    items = [budget_item(r["budget"], (r.get("holder") or {}).get("name")) for r in rows]
     return {"window": window.describe(), "items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}
+
+
+def budget_item(b: dict[str, Any], holder_name: str | None) -> dict[str, Any]:
+    """One Budget node as a BudgetItem (also GET /entities/{id}'s latest_budget)."""
+    return {
+        "id": b["id"],
+        "name": b.get("name"),
+        "amount_gbp": b["amount_gbp"],
+        "fiscal_year": b.get("fiscal_year"),
+        "holder": b.get("holder"),
+        "holder_name": holder_name,
+        "description": b.get("description"),
+        "original_text": b.get("original_text"),
+        "approximate": b.get("approximate"),
+        "ring_fenced": b.get("ring_fenced"),
+        "valid_from": b.get("valid_from"),
+        "valid_to": b.get("valid_to"),
+        "status": b.get("status") or "in_force",
+        "measure": b.get("measure"),
+        "year_basis": b.get("year_basis"),
+        "year_note": b.get("year_note"),
+        "derived_file": b.get("derived_file"),
+        "evidence": ser.evidence(b),
+    }

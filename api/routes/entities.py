@@ -12,6 +12,7 @@ from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store, request_build
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
+from nhskg.api.routes.budgets import budget_item
 from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity, run
 from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
 from nhskg.queries.answers import accountable_for, ask_all_async, question, statute_for_step
@@ -94,7 +95,9 @@ async def search_entities(
 @router.get("/entities/{id}", response_model=m.EntityDetail, responses=errors())
 async def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_store)]):
     """One entity: its properties, aliases, evidence, the sources it cites and its neighbour counts by relationship type."""
-    found, counts, source_rows = await ask_all_async(store, entity_question(id), question("entity_neighbour_counts", id=id), question("entity_sources", id=id))
+    found, counts, source_rows, budget_rows = await ask_all_async(
+        store, entity_question(id), question("entity_neighbour_counts", id=id), question("entity_sources", id=id), question("entity_latest_budget", id=id)
+    )
     row = await found_entity_async(store, id, found)
     props: dict[str, Any] = row["properties"]
     neighbours: dict[str, int] = {}
@@ -114,6 +117,7 @@ async def get_entity(id: EntityId, store: Annotated[GraphStore, Depends(get_stor
             "sources": [ser.in_field_order(s["source"], SOURCE_META_FIELDS) for s in source_rows],
             "neighbours": dict(sorted(neighbours.items())),
             "neighbours_by_direction": {k: dict(sorted(v.items())) for k, v in by_direction.items()},
+            "latest_budget": budget_item(budget_rows[0]["budget"], budget_rows[0]["holder_name"]) if budget_rows else None,
         }
     )
 
