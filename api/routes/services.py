@@ -15,6 +15,7 @@ from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pat
 from nhskg.core.timescope import BEGINNING, END, Window
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING
+from nhskg.queries.membership import stands_for, type_counts
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
 
@@ -80,9 +81,15 @@ async def commissioners(
         # The engine answers (no index yet, full records asked for, or an id
         # that is not a service): several reads, in a worker thread.
         answer = await anyio.to_thread.run_sync(lambda: _from_engine(store, id, window, include_parts, grouped, instance_ids))
+    # A type's row about all its bodies names them all; a cited count is
+    # looked up only for rows about some of them, or that name none.
+    uncertain = [r for r in answer.rows if "OrganisationType" in (r.commissioner.get("labels") or []) and (_about_some(r.relationship) or not r.instance_count)]
+    counts = await anyio.to_thread.run_sync(lambda: type_counts(store, (r.commissioner["id"] for r in uncertain), window)) if uncertain else {}
     items = []
     for r in answer.rows:
         rel = r.relationship
+        is_type = "OrganisationType" in (r.commissioner.get("labels") or [])
+        some = _about_some(rel)
         items.append(
             ser.in_field_order(
                 {
@@ -102,12 +109,19 @@ async def commissioners(
                     "delegated_by": rel.get("delegated_by"),
                     "instances": r.instances,
                     "instance_count": r.instance_count,
+                    "addition": some,
+                    "stands_for": stands_for(r.instance_count or 0, counts.get(r.commissioner["id"]), some) if is_type and r.instance_count is not None else None,
                 },
                 COMMISSIONER_FIELDS,
             )
         )
     # Written as it is, in the model's field order (tests/test_api_json_answers.py).
     return ser.json_response({"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items})
+
+
+def _about_some(rel: dict[str, Any]) -> bool:
+    """A fact about named bodies or some of a type (queries.membership)."""
+    return bool(rel.get("addition")) or rel.get("quantifier") in ("some", "may")
 
 
 def _from_engine(store: GraphStore, id: str, window: Window, include_parts: bool, grouped: bool, instance_ids: bool) -> Commissioners:
