@@ -124,3 +124,59 @@ def _members(cohort: NodeRow, nodes: dict[str, NodeRow], instance_links: dict[st
             }
             rows.append(RelRow(rel_id, "INSTANCE_OF", body_id, cohort.id, {k: v for k, v in props.items() if v is not None and v != []}))
     return rows
+
+
+OWN = "accountable-to-own"
+
+
+def derive_own_superiors(data: GraphData) -> list[RelRow]:
+    """Rule `accountable-to-own`: a type-level fact from type A to type B
+    with `through: PART_OF` ("PCTs are accountable to their SHA") reaches each
+    body of A as a fact to the body of B it is PART_OF on the date, clipped
+    to the fact, the body's INSTANCE_OF A, its PART_OF link, the superior's
+    INSTANCE_OF B and both bodies' lives (membership's INSTANCE_OF rows, in
+    `data` already, count as well)."""
+    nodes = {n.id: n for n in data.nodes}
+    facts = [r for r in data.relationships if r.props.get("through") == "PART_OF" and not r.props.get("derived") and r.props.get("quantifier", "all") == "all"]
+    if not facts:
+        return []
+    instances: dict[str, list[RelRow]] = defaultdict(list)  # type -> INSTANCE_OF links
+    kinds: dict[str, list[RelRow]] = defaultdict(list)  # body -> its INSTANCE_OF links
+    part_of: dict[str, list[RelRow]] = defaultdict(list)
+    for rel in data.relationships:
+        if rel.type == "INSTANCE_OF" and rel.from_id in nodes:
+            instances[rel.to_id].append(rel)
+            kinds[rel.from_id].append(rel)
+        elif rel.type == "PART_OF" and not rel.props.get("derived"):
+            part_of[rel.from_id].append(rel)
+    rows: list[RelRow] = []
+    for fact in facts:
+        for link in instances.get(fact.from_id, []):
+            body = nodes[link.from_id].props
+            for within in part_of.get(link.from_id, []):
+                superior = nodes.get(within.to_id)
+                if superior is None:
+                    continue
+                for kind in (k for k in kinds.get(within.to_id, []) if k.to_id == fact.to_id):
+                    span = _clip(_span(fact.props), _span(link.props), _span(body), _span(within.props), _span(kind.props), _span(superior.props))
+                    if span is None:
+                        continue
+                    records = [fact, link, within, kind]
+                    status = weakest(*(r.props.get("status") for r in records), body.get("status"), superior.props.get("status"))
+                    rel_id = f"drv:{fact.type.lower()}:{link.from_id}:{within.to_id}:{OWN}"
+                    rel_id += f":{sum(1 for r in rows if r.id.startswith(rel_id)) + 1}" if any(r.id == rel_id for r in rows) else ""
+                    copied = {k: v for k, v in fact.props.items() if k not in ("id", "through", "quantifier", "derived_from") and not k.startswith("evidence") and k not in ("source_ids", "external")}
+                    props = {
+                        **copied,
+                        "id": rel_id,
+                        "valid_from": span[0],
+                        "valid_to": span[1],
+                        "status": status,
+                        "derived": True,
+                        "rule": OWN,
+                        "derived_from": [r.id for r in records],
+                        "inherited_from": fact.from_id,
+                        **merge_evidence(*(r.props for r in records)),
+                    }
+                    rows.append(RelRow(rel_id, fact.type, link.from_id, within.to_id, {k: v for k, v in props.items() if v is not None and v != []}))
+    return rows

@@ -11,7 +11,7 @@ from nhskg.gcpause import gc_paused
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
-from nhskg.ingest.derive_membership import derive_membership
+from nhskg.ingest.derive_membership import derive_membership, derive_own_superiors
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 from nhskg.ingest.registers import add_registers
 from nhskg.ingest.version import source_version
@@ -55,7 +55,9 @@ def complete_graph(data: GraphData) -> GraphData:
         normalise_events(data)
         # Membership first: the INSTANCE_OF links it adds are what the
         # delegation and inheritance derivations reach real bodies through.
-        data.relationships.extend(derive_membership(data))
+        members = derive_membership(data)
+        data.relationships.extend(members)
+        data.relationships.extend(derive_own_superiors(data))
         data.relationships.extend(derive_edges(data))
     return data
 
