@@ -279,6 +279,29 @@ class Commissioner(Open, InstancesFolded):
     stands_for: StandsFor | None = Field(None, description="on a type's row: how many bodies it stands for (named in the graph, a cited count, or an unknown set); null on a body's row")
 
 
+class Commission(Open):
+    service: Brief
+    basis: str | None = Field(None, description="statutory, delegated, co-commissioned, direct or joint")
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: StatusName | None = None
+    evidence: list[Evidence]
+    relationship_id: str
+    derived: bool = False
+    rule: str | None = Field(None, description="the rule that made a derived fact: instance-inherits-type (from the body's type or cohort), delegation")
+    inherited_from: str | None = Field(None, description="the type or cohort whose fact a real body holds")
+    delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
+    delegated_by: str | None = Field(None, description="the delegator (who stays accountable unless the record says otherwise)")
+    addition: bool = Field(False, description="a fact about named bodies or some of a type: it adds to who commissions the service, it does not replace the rest")
+
+
+class EntityCommissions(BaseModel):
+    entity: Brief
+    as_of: str | None = None
+    window: WindowEcho
+    items: list[Commission]
+
+
 class Commissioners(BaseModel):
     service: Brief
     as_of: str | None = None

@@ -153,3 +153,40 @@ def test_type_rows_say_how_many_bodies_they_stand_for(api):
     # "Some CCGs" co-commissioning, with no list and no count: an unknown set, said so.
     some = row(found, "type:ccg")["stands_for"]
     assert some["known"] == 0 and some["count"] is None and "unknown set" in some["note"]
+
+
+# --- what a body commissioned -----------------------------------------------------------------
+
+
+def commissions(api, body, **params):
+    r = api.get(f"/entities/{body}/commissions", params=params)
+    assert r.status_code == 200, r.text
+    return r.json()["items"]
+
+
+def test_a_named_ccg_commissions_gp_services_by_delegation_in_2016(api):
+    found = commissions(api, BRADFORD_DISTRICTS, as_of="2016-01-15", basis="delegated")
+    assert [(i["service"]["id"], i["delegation_id"], i["delegated_by"]) for i in found] == [
+        (PMS, "delegation:nhse-primary-medical-services-to-delegated-ccgs", NHSE)
+    ]
+    assert found[0]["evidence"] and found[0]["addition"] is True
+    # Its statutory commissioning comes from its type; nothing delegated before April 2015.
+    statutory = commissions(api, BRADFORD_DISTRICTS, as_of="2016-01-15", basis="statutory")
+    assert {i["inherited_from"] for i in statutory} == {"type:ccg"}
+    assert not commissions(api, BRADFORD_DISTRICTS, as_of="2015-03-31", basis="delegated")
+
+
+def test_a_midlands_icb_commissions_specialised_services_from_april_2024(api):
+    icb = sorted(_icbs_of_region(api, MIDLANDS, "2024-06-01"))[0]
+    assert SPECIALISED in {i["service"]["id"] for i in commissions(api, icb, as_of="2024-06-01")}
+    assert SPECIALISED not in {i["service"]["id"] for i in commissions(api, icb, as_of="2024-03-31")}
+    london = sorted(_icbs_of_region(api, LONDON, "2024-06-01"))[0]
+    assert SPECIALISED not in {i["service"]["id"] for i in commissions(api, london, as_of="2024-06-01")}
+    # From April 2025 every ICB does, London's too.
+    assert SPECIALISED in {i["service"]["id"] for i in commissions(api, london, as_of="2025-06-01")}
+
+
+def test_commissions_refuses_an_unknown_basis_and_an_unknown_entity(api):
+    r = api.get(f"/entities/{BRADFORD_DISTRICTS}/commissions", params={"basis": "bartered"})
+    assert r.status_code == 422 and "basis" in r.json()["detail"]
+    assert api.get("/entities/org:no-such-body/commissions").status_code == 404

@@ -59,11 +59,18 @@ async def commissioners(
     row counts the bodies that hold its fact (`instance_count`) and the
     bodies are not repeated: `expand=instances` lists their ids, and
     `instances=list` gives each its own row (fact, evidence, relationship id).
+    A type's row also says what it stands for (`stands_for`): every body
+    named, some named of a cited count (63 CCGs with delegated primary care
+    in 2015/16), or an unknown set ("some CCGs", no list, no count). A fact
+    about named bodies or some of a type (`addition: true`) adds to the
+    answer and never replaces the rest.
 
-    The hierarchy works both ways. Upwards: when nothing more specific covers
-    the service in the window (no commissioning of it, no delegation naming
-    it), the commissioners of its nearest ancestor answer for it, flagged
-    `from_parent` (dental services in 2020 <- NHS England via primary care).
+    The hierarchy works both ways. Upwards: until a fact that answers for
+    the service (not an addition) covers it in the window, the commissioners
+    of its ancestors, nearest first, answer for it where their fact covers
+    it, flagged `from_parent` (dental services in 2020 <- NHS England via
+    primary care; CCG co-commissioning covered primary medical services
+    only, so it does not reach dental services).
     Downwards: with include_parts (default) the commissioners of its parts are
     listed too, with `via` naming the part.
     """
