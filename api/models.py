@@ -377,7 +377,7 @@ class StatuteEffects(BaseModel):
 
 ChangeKind = Literal[
     "established", "abolished", "merged", "succeeded", "renamed", "delegation",
-    "commissioning_moved", "commissioning_started", "commissioning_ended", "announced", "enacted",
+    "commissioning_moved", "commissioning_started", "commissioning_ended", "took_effect", "announced", "enacted",
 ]
 
 

@@ -672,6 +672,7 @@ CHANGE_KINDS = (
     "commissioning_moved",
     "commissioning_started",
     "commissioning_ended",
+    "took_effect",
     "announced",
     "enacted",
 )
@@ -746,8 +747,13 @@ def _body_changes(rows: list[dict[str, Any]], covered: set[tuple[str, str, str]]
                 changes.append(Change(n["valid_from"], "delegation", [_brief(n)], f"takes effect: {_name(n)}", [n], n["id"]))
             continue
         if "Policy" in labels:
-            if row["starts"]:
-                changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced", [n], n["id"]))
+            # A scheme that took effect on its day is not an announcement;
+            # an announcement happened (in force), what it announced is planned.
+            if row["starts"] and n.get("took_effect"):
+                changes.append(Change(n["valid_from"], "took_effect", [_brief(n)], f"{_name(n)} took effect", [n], n["id"]))
+            elif row["starts"]:
+                what = f": {n['announces']}" if n.get("announces") else ""
+                changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced{what}", [n], n["id"]))
             continue
         if "Statute" in labels:
             if row["starts"]:
