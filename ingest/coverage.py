@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from nhskg.ingest.coverage_membership import lines as membership_gaps
 from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from nhskg.ingest.models import RelationRecord, Scoped
 
@@ -205,6 +206,7 @@ def render(kb: KnowledgeBase) -> str:
         "",
         *(f"- {gap}" for gap in KNOWN_GAPS),
         "",
+        *membership_gaps(),
     ]
     return "\n".join(sections)
 
