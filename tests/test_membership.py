@@ -190,3 +190,16 @@ def test_commissions_refuses_an_unknown_basis_and_an_unknown_entity(api):
     r = api.get(f"/entities/{BRADFORD_DISTRICTS}/commissions", params={"basis": "bartered"})
     assert r.status_code == 422 and "basis" in r.json()["detail"]
     assert api.get("/entities/org:no-such-body/commissions").status_code == 404
+
+
+def test_a_members_delegations_in_name_the_cohorts_delegation(api):
+    def received(body, day):
+        r = api.get(f"/entities/{body}/delegations", params={"direction": "in", "as_of": day})
+        assert r.status_code == 200, r.text
+        return {d["id"] for d in r.json()["items"]}
+
+    assert "delegation:nhse-primary-medical-services-to-delegated-ccgs" in received(BRADFORD_DISTRICTS, "2016-01-15")
+    midlands = sorted(_icbs_of_region(api, MIDLANDS, "2024-06-01"))[0]
+    london = sorted(_icbs_of_region(api, LONDON, "2024-06-01"))[0]
+    assert "delegation:nhse-specialised-services-to-icbs-2024" in received(midlands, "2024-06-01")
+    assert "delegation:nhse-specialised-services-to-icbs-2024" not in received(london, "2024-06-01")
