@@ -63,6 +63,9 @@ def test_pod_early_adopters_add_to_nhs_england_for_dental_services(api):
     during = answer(api, DENTAL, "2022-09-01")
     assert {NHSE, "type:pod-early-adopter-icb"} <= ids(during)
     assert row(during, NHSE)["from_parent"]["id"] == "service:primary-care"
+    # The nine are known by a cited count, not by name: the row says so.
+    wave = row(during, "type:pod-early-adopter-icb")["stands_for"]
+    assert (wave["known"], wave["count"], wave["count_id"]) == (0, 9, "count:pod-early-adopter-icbs")
     # From April 2023 every ICB holds dental services by delegation: a fact
     # about all ICBs answers for the service.
     after = ids(answer(api, DENTAL, "2023-09-01"))
