@@ -20,6 +20,7 @@ EXAMPLE_REQUESTS: dict[str, str] = {
     "GET /entities/{id}": "/entities/org:nhs-england",
     "GET /entities/{id}/accountability": "/entities/type:icb/accountability?as_of=2024-01-01",
     "GET /entities/{id}/accountable-bodies": "/entities/org:nhs-england/accountable-bodies?as_of=2024-01-01",
+    "GET /entities/{id}/commissions": "/entities/org:ods-02r/commissions?as_of=2016-01-15&basis=delegated",
     "GET /entities/{id}/delegations": "/entities/org:nhs-england/delegations?as_of=2024-01-01",
     "GET /entities/{id}/history": "/entities/type:ccg/history",
     "GET /statutes/{id}/effects": "/statutes/statute:health-and-social-care-act-2012/effects",

@@ -253,6 +253,16 @@ class InstancesFolded(BaseModel):
     instance_count: int | None = Field(None, description="on a type's row: how many real bodies hold this fact in the window; null on a body's row")
 
 
+class StandsFor(BaseModel):
+    """How many bodies a type's row stands for, and how that is known."""
+
+    known: int = Field(description="real bodies the graph names as holding the fact in the window (instance_count)")
+    count: int | None = Field(None, description="the cited count of the type's bodies in the window (a Count record), when one is published")
+    count_id: str | None = Field(None, description="the Count record behind `count`")
+    approximate: bool | None = None
+    note: str = Field(description="what the row stands for, in words: every body named, some named of a cited count, or an unknown set")
+
+
 class Commissioner(Open, InstancesFolded):
     commissioner: Brief | Node = Field(description="a brief, or the full record with expand=commissioner")
     basis: str | None = None
@@ -269,6 +279,31 @@ class Commissioner(Open, InstancesFolded):
     derived: bool = False
     inherited_from: str | None = Field(None, description="the type whose COMMISSIONS edge this instance inherits")
     delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
+    addition: bool = Field(False, description="a fact about named bodies or some of a type (a wave, a cohort, 'some CCGs'): it adds to the answer and never replaces the rest")
+    stands_for: StandsFor | None = Field(None, description="on a type's row: how many bodies it stands for (named in the graph, a cited count, or an unknown set); null on a body's row")
+
+
+class Commission(Open):
+    service: Brief
+    basis: str | None = Field(None, description="statutory, delegated, co-commissioned, direct or joint")
+    valid_from: str | None = None
+    valid_to: str | None = None
+    status: StatusName | None = None
+    evidence: list[Evidence]
+    relationship_id: str
+    derived: bool = False
+    rule: str | None = Field(None, description="the rule that made a derived fact: instance-inherits-type (from the body's type or cohort), delegation")
+    inherited_from: str | None = Field(None, description="the type or cohort whose fact a real body holds")
+    delegation_id: str | None = Field(None, description="the Delegation record behind a delegated basis")
+    delegated_by: str | None = Field(None, description="the delegator (who stays accountable unless the record says otherwise)")
+    addition: bool = Field(False, description="a fact about named bodies or some of a type: it adds to who commissions the service, it does not replace the rest")
+
+
+class EntityCommissions(BaseModel):
+    entity: Brief
+    as_of: str | None = None
+    window: WindowEcho
+    items: list[Commission]
 
 
 class Commissioners(BaseModel):
@@ -346,7 +381,7 @@ class StatuteEffects(BaseModel):
 
 ChangeKind = Literal[
     "established", "abolished", "merged", "succeeded", "renamed", "delegation",
-    "commissioning_moved", "commissioning_started", "commissioning_ended", "announced", "enacted",
+    "commissioning_moved", "commissioning_started", "commissioning_ended", "took_effect", "announced", "enacted",
 ]
 
 

@@ -138,6 +138,7 @@ def _compile_delegation(d: DelegationRecord, data: GraphData, relate, external: 
         "power": d.power,
         "accountability_retained_by": d.accountability_retained_by,
         "quantifier": d.quantifier,
+        "addition": d.addition or None,
         **scope(d),
         **provenance(d.evidence, external),
     }

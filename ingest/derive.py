@@ -98,6 +98,8 @@ def _delegation_edges(node: NodeRow, make_id: MakeId) -> list[RelRow]:
         # "ICBs may choose to delegate": the derived edges say so, and real
         # ICBs do not inherit them.
         "quantifier": p.get("quantifier", "all"),
+        # A delegation to named bodies or a wave adds; it never replaces.
+        "addition": p.get("addition"),
         **merge_evidence(p),
     }
     edges = [

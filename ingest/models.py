@@ -247,6 +247,10 @@ class DelegationRecord(Scoped):
     # each real body as a delegation it makes.
     quantifier: Quantifier = "all"
     description: str | None = None
+    # A delegation to named bodies or to some of a type (a wave, a cohort)
+    # adds to who commissions its services; it never replaces the answer
+    # for the rest (DESIGN "Some adds, never replaces").
+    addition: bool = False
 
     @field_validator("id")
     @classmethod

@@ -11,6 +11,7 @@ from nhskg.gcpause import gc_paused
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
+from nhskg.ingest.derive_membership import derive_membership, derive_own_superiors
 from nhskg.ingest.kb import DEFAULT_KB_DIR, load_knowledge_base
 from nhskg.ingest.registers import add_registers
 from nhskg.ingest.registers.money import add_money
@@ -45,13 +46,20 @@ def build_graph(kb_dirs: Iterable[Path] = (DEFAULT_KB_DIR,)) -> GraphData:
 
 def complete_graph(data: GraphData) -> GraphData:
     """The last in-memory step of every ingest: events become dated
-    occurrences, then the derived edges are added (in place; returns `data`).
+    occurrences, then the derived edges are added (in place; returns `data`):
+    membership (ingest/derive_membership.py), then delegation and
+    inheritance (ingest/derive.py).
 
     The garbage collector is paused meanwhile: derivation allocates millions
     of small objects and no cycles, and at 100,000 organisations the
     collector's passes over them made derive take 17 s instead of 11 s."""
     with gc_paused():
         normalise_events(data)
+        # Membership first: the INSTANCE_OF links it adds are what the
+        # delegation and inheritance derivations reach real bodies through.
+        members = derive_membership(data)
+        data.relationships.extend(members)
+        data.relationships.extend(derive_own_superiors(data))
         data.relationships.extend(derive_edges(data))
     return data
 

@@ -176,13 +176,15 @@ def _hierarchy_answer(
     parts = sorted((p for p in lineage["parts"] if p), key=lambda p: (p["depth"], p["id"]))
     ancestors = sorted((a for a in lineage["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
     answered_by = [service_id]
-    if ancestors and not any(r["service_id"] == service_id for r in rows):
-        # The nearest ancestor first, the others only when it has no facts
-        # either: at 100,000 organisations each has thousands of them.
-        answered_by = [a["id"] for a in ancestors]
+    lineage_ids = {service_id, *(a["id"] for a in ancestors)}
+    if ancestors and not _answers_for(r for r in rows if r["service_id"] == service_id):
+        # The nearest ancestor first, the others only when it has no fact
+        # that answers for the service either: at 100,000 organisations each
+        # has thousands of them.
+        answered_by = [service_id, *(a["id"] for a in ancestors)]
         found = facts.read([ancestors[0]["id"]])
-        if not found and ancestors[1:]:
-            found = facts.read([a["id"] for a in ancestors[1:]])
+        if not _answers_for(r for r in found if _reaches(r["relationship"], lineage_ids)) and ancestors[1:]:
+            found += facts.read([a["id"] for a in ancestors[1:]])
         rows += found
     out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
     out.service = lineage["service"]
@@ -265,19 +267,24 @@ def _commissioner_rows(
 
     out = Commissioners(ancestors=ancestors)
     own = by_service.get(service_id, [])
-    if own:
-        out.rows.extend(CommissionerRow(r["commissioner"], r["relationship"], service_id) for r in own)
-    else:
-        # Nothing more specific covers the service: its nearest ancestor with
-        # commissioners answers for it (dental services <- primary care).
-        for anc in ancestors:
-            found = by_service.get(anc["id"], [])
-            if found:
-                out.rows.extend(
-                    CommissionerRow(r["commissioner"], r["relationship"], service_id, from_parent={"id": anc["id"], "name": anc["name"]}, depth=-anc["distance"])
-                    for r in found
-                )
-                break
+    out.rows.extend(CommissionerRow(r["commissioner"], r["relationship"], service_id) for r in own)
+    # Upwards: the ancestors, nearest first, until a level holds a fact that
+    # answers for the service (not an addition): dental services <- primary
+    # care. An ancestor's fact reaches the service only where it covers it
+    # (`covers`), and gives way to a nearer fact of the same commissioner.
+    answered = _answers_for(own)
+    lineage_ids = {service_id, *(a["id"] for a in ancestors)}
+    seen = {_holder(r) for r in own}
+    for anc in ancestors:
+        if answered:
+            break
+        found = [r for r in _reaching(by_service.get(anc["id"], []), lineage_ids) if _holder(r) not in seen]
+        out.rows.extend(
+            CommissionerRow(r["commissioner"], r["relationship"], service_id, from_parent={"id": anc["id"], "name": anc["name"]}, depth=-anc["distance"])
+            for r in found
+        )
+        seen |= {_holder(r) for r in found}
+        answered = _answers_for(found)
     for part in parts:
         out.rows.extend(
             CommissionerRow(r["commissioner"], r["relationship"], part["id"], via={"id": part["id"], "name": part["name"]}, depth=part["depth"])
@@ -286,6 +293,52 @@ def _commissioner_rows(
     if grouped:
         out.rows = group_instances(out.rows, instance_ids)
     return out
+
+
+# Quantifiers of a statement about some bodies of a type, not all of them.
+_SOME = ("some", "may")
+
+
+def _is_addition(rel: Mapping[str, Any]) -> bool:
+    """Whether a fact is about named bodies or some of a type (a wave, a
+    cohort, "some CCGs"): it is added beside what holds for the rest and
+    never answers for a service on its own (DESIGN "Some adds, never
+    replaces"). Stated as data: `addition` on the fact (or the Delegation
+    record it comes from), or a quantifier some / may."""
+    return bool(rel.get("addition")) or rel.get("quantifier") in _SOME
+
+
+def _answers_for(rows: Iterable[Mapping[str, Any]]) -> bool:
+    """Whether the rows hold a fact that answers for its service: one that is
+    not an addition. A body's copy of its type's fact follows the type's row."""
+    return any(r["relationship"].get("rule") != INHERITS and not _is_addition(r["relationship"]) for r in rows)
+
+
+def _reaches(rel: Mapping[str, Any], lineage_ids: set[str]) -> bool:
+    """Whether an ancestor's fact reaches the service: a fact that names the
+    parts it covers (`covers`: co-commissioning covered primary medical
+    services) reaches only those parts and theirs; one that names none
+    reaches every part."""
+    covers = rel.get("covers")
+    return not covers or not lineage_ids.isdisjoint(covers)
+
+
+def _holder(row: Mapping[str, Any]) -> str | None:
+    """Who holds a fact: its commissioner, or for a folded row (the bodies
+    that inherit a type's fact) the type."""
+    return (row.get("commissioner") or {}).get("id") or row["relationship"].get("inherited_from")
+
+
+def _reaching(rows: list[dict[str, Any]], lineage_ids: set[str]) -> list[dict[str, Any]]:
+    """An ancestor's rows that reach the service (_reaches). A folded row
+    (the bodies that inherit a type's fact, no fact of its own) follows its
+    type's row."""
+    refused = {(r["commissioner"].get("id"), r["relationship"].get("basis")) for r in rows if "id" in r["relationship"] and not _reaches(r["relationship"], lineage_ids)}
+    return [
+        r
+        for r in rows
+        if (_reaches(r["relationship"], lineage_ids) if "id" in r["relationship"] else (r["relationship"].get("inherited_from"), r["relationship"].get("basis")) not in refused)
+    ]
 
 
 # --- delegation and accountability ----------------------------------------------
@@ -619,6 +672,7 @@ CHANGE_KINDS = (
     "commissioning_moved",
     "commissioning_started",
     "commissioning_ended",
+    "took_effect",
     "announced",
     "enacted",
 )
@@ -693,11 +747,13 @@ def _body_changes(rows: list[dict[str, Any]], covered: set[tuple[str, str, str]]
                 changes.append(Change(n["valid_from"], "delegation", [_brief(n)], f"takes effect: {_name(n)}", [n], n["id"]))
             continue
         if "Policy" in labels:
-            if row["starts"] and n.get("takes_effect"):
-                # A scheme starting (fundholding, co-commissioning) happened; it was not merely announced.
-                changes.append(Change(n["valid_from"], "established", [_brief(n)], f"{_name(n)} took effect", [n], n["id"]))
+            # A scheme that took effect on its day is not an announcement;
+            # an announcement happened (in force), what it announced is planned.
+            if row["starts"] and n.get("took_effect"):
+                changes.append(Change(n["valid_from"], "took_effect", [_brief(n)], f"{_name(n)} took effect", [n], n["id"]))
             elif row["starts"]:
-                changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced", [n], n["id"]))
+                what = f": {n['announces']}" if n.get("announces") else ""
+                changes.append(Change(n["valid_from"], "announced", [_brief(n)], f"{_name(n)} published or announced{what}", [n], n["id"]))
             continue
         if "Statute" in labels:
             if row["starts"]:

@@ -280,11 +280,11 @@ def test_health_education_england_from_its_2012_order(api):
     ("day", "policy_id"),
     [("1991-04-01", "policy:gp-fundholding"), ("2015-04-01", "policy:primary-care-co-commissioning"), ("2005-04-01", "policy:practice-based-commissioning")],
 )
-def test_a_scheme_taking_effect_is_established_not_announced(api, day, policy_id):
+def test_a_scheme_taking_effect_took_effect_not_announced(api, day, policy_id):
     r = api.get("/changes", params={"from": day, "to": day[:8] + "02"})
     assert r.status_code == 200, r.text
     kinds = {i["kind"] for i in r.json()["items"] if policy_id in {e["id"] for e in i["entities"]}}
-    assert kinds == {"established"}, kinds
+    assert kinds == {"took_effect"}, kinds
 
 
 def test_a_white_paper_is_announced_on_its_day(api):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from nhskg.api.routes import budgets, browser_kit, catalogue, changes, entities, explore, health, home, paths, relationships, services, sources, statutes, subgraph
+from nhskg.api.routes import budgets, browser_kit, catalogue, changes, commissions, entities, explore, health, home, paths, relationships, services, sources, statutes, subgraph
 from nhskg.api.routes._common import MovedEntity, UnknownEntity
 from nhskg.api.routes.docs import mount_docs
 from nhskg.api.strict import errors, reject_unknown_query_params, tidy_openapi
@@ -37,6 +37,6 @@ def register_routes(app: FastAPI) -> None:
     app.add_exception_handler(MovedEntity, moved_entity)
     app.include_router(home.router)
     mount_docs(app)
-    for module in (health, entities, services, statutes, changes, paths, budgets, subgraph, relationships, sources, catalogue, explore, browser_kit):
+    for module in (health, entities, commissions, services, statutes, changes, paths, budgets, subgraph, relationships, sources, catalogue, explore, browser_kit):
         app.include_router(module.router, dependencies=STRICT, responses=errors())
     tidy_openapi(app)

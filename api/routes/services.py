@@ -15,6 +15,7 @@ from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pat
 from nhskg.core.timescope import BEGINNING, END, Window
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING
+from nhskg.queries.membership import stands_for, type_counts
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
 
@@ -58,11 +59,18 @@ async def commissioners(
     row counts the bodies that hold its fact (`instance_count`) and the
     bodies are not repeated: `expand=instances` lists their ids, and
     `instances=list` gives each its own row (fact, evidence, relationship id).
+    A type's row also says what it stands for (`stands_for`): every body
+    named, some named of a cited count (63 CCGs with delegated primary care
+    in 2015/16), or an unknown set ("some CCGs", no list, no count). A fact
+    about named bodies or some of a type (`addition: true`) adds to the
+    answer and never replaces the rest.
 
-    The hierarchy works both ways. Upwards: when nothing more specific covers
-    the service in the window (no commissioning of it, no delegation naming
-    it), the commissioners of its nearest ancestor answer for it, flagged
-    `from_parent` (dental services in 2020 <- NHS England via primary care).
+    The hierarchy works both ways. Upwards: until a fact that answers for
+    the service (not an addition) covers it in the window, the commissioners
+    of its ancestors, nearest first, answer for it where their fact covers
+    it, flagged `from_parent` (dental services in 2020 <- NHS England via
+    primary care; CCG co-commissioning covered primary medical services
+    only, so it does not reach dental services).
     Downwards: with include_parts (default) the commissioners of its parts are
     listed too, with `via` naming the part.
     """
@@ -80,9 +88,15 @@ async def commissioners(
         # The engine answers (no index yet, full records asked for, or an id
         # that is not a service): several reads, in a worker thread.
         answer = await anyio.to_thread.run_sync(lambda: _from_engine(store, id, window, include_parts, grouped, instance_ids))
+    # A type's row about all its bodies names them all; a cited count is
+    # looked up only for rows about some of them, or that name none.
+    uncertain = [r for r in answer.rows if "OrganisationType" in (r.commissioner.get("labels") or []) and (_about_some(r.relationship) or not r.instance_count)]
+    counts = await anyio.to_thread.run_sync(lambda: type_counts(store, (r.commissioner["id"] for r in uncertain), window)) if uncertain else {}
     items = []
     for r in answer.rows:
         rel = r.relationship
+        is_type = "OrganisationType" in (r.commissioner.get("labels") or [])
+        some = _about_some(rel)
         items.append(
             ser.in_field_order(
                 {
@@ -102,12 +116,19 @@ async def commissioners(
                     "delegated_by": rel.get("delegated_by"),
                     "instances": r.instances,
                     "instance_count": r.instance_count,
+                    "addition": some,
+                    "stands_for": stands_for(r.instance_count or 0, counts.get(r.commissioner["id"]), some) if is_type and r.instance_count is not None else None,
                 },
                 COMMISSIONER_FIELDS,
             )
         )
     # Written as it is, in the model's field order (tests/test_api_json_answers.py).
     return ser.json_response({"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items})
+
+
+def _about_some(rel: dict[str, Any]) -> bool:
+    """A fact about named bodies or some of a type (queries.membership)."""
+    return bool(rel.get("addition")) or rel.get("quantifier") in ("some", "may")
 
 
 def _from_engine(store: GraphStore, id: str, window: Window, include_parts: bool, grouped: bool, instance_ids: bool) -> Commissioners:
