@@ -225,9 +225,16 @@ def derive_edges(data: GraphData) -> list[RelRow]:
     # inherited fact gives way to it within its dates. (Only inheritable
     # types are ever looked up.)
     explicit: dict[tuple[str, str, str], list[Span]] = defaultdict(list)
+    # A type fact stated `through: PART_OF` ("PCTs answer to their SHA") reaches a
+    # body as a fact to its own superior (derive_membership.derive_own_superiors);
+    # that fact stands in for the type-level one, which gives way to it within its dates.
+    through = {r.id: r for r in data.relationships if r.props.get("through") and not r.props.get("derived")}
     for rel in edges:
         if rel.type in inheritable:
             explicit[(rel.type, rel.from_id, rel.to_id)].append(_span(rel.props))
+            stands_for = through.get((rel.props.get("derived_from") or [None])[0]) if rel.props.get("derived") else None
+            if stands_for is not None:
+                explicit[(rel.type, rel.from_id, stands_for.to_id)].append(_span(rel.props))
             if rel.props.get("quantifier", "all") == "all":
                 outgoing[rel.from_id].append(_type_fact(rel))
 

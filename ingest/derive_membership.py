@@ -147,7 +147,10 @@ def derive_own_superiors(data: GraphData) -> list[RelRow]:
         if rel.type == "INSTANCE_OF" and rel.from_id in nodes:
             instances[rel.to_id].append(rel)
             kinds[rel.from_id].append(rel)
-        elif rel.type == "PART_OF" and not rel.props.get("derived"):
+        elif rel.type == "PART_OF":
+            # Derived PART_OF links count too: at this point they can only be the
+            # register layer's stated inferences (a PCT in its 2012 SHA from
+            # 2006-07-01), since this runs before every other derivation.
             part_of[rel.from_id].append(rel)
     rows: list[RelRow] = []
     for fact in facts:

@@ -61,13 +61,16 @@ def test_an_nhs_trusts_overseer_by_date(api, day, overseer):
     assert overseer in first_hops(api, trusts[0], day)
 
 
-def test_a_pct_answers_to_its_own_sha_not_only_the_type(api):
-    day = "2012-06-01"
+@pytest.mark.parametrize("day", ["2008-06-01", "2012-06-01"])
+def test_a_pct_answers_to_its_own_sha_not_only_the_type(api, day):
+    # 2008: through the register layer's stated inference (a PCT of the 2012
+    # lookup was in the same SHA from the 2006 SHAs' creation); 2012: the lookup itself.
     shas = entities(api, instance_of="type:sha", as_of=day)
     pct = sorted(entities(api, instance_of="type:pct", as_of=day))[0]
     hops = first_hops(api, pct, day)
     own = [to for to, rel in hops.items() if rel.get("rule") == "accountable-to-own"]
     assert len(own) == 1 and own[0] in shas
+    assert "type:sha" not in hops, "the PCT's own SHA answers, not only the type"
     # ... which answers, in turn, to the Secretary of State; and the SHA
     # lists the PCT among the bodies that answer to it.
     r = api.get(f"/entities/{own[0]}/accountable-bodies", params={"as_of": day, "limit": 500})
@@ -88,3 +91,13 @@ def test_a_ccg_and_an_icb_answer_to_nhs_england(api):
     assert "org:nhs-england" in first_hops(api, ccg, "2016-06-01")
     icb = sorted(entities(api, instance_of="type:icb", as_of="2024-06-01"))[0]
     assert "org:nhs-england" in first_hops(api, icb, "2024-06-01")
+
+
+def test_before_the_2006_shas_a_pct_reaches_only_the_sha_type(api):
+    """Which of the 28 SHAs of 2002-2006 a PCT sat in is not in the registers
+    held (docs/coverage): on 30 June 2006 the answer is the type, stated as such."""
+    day = "2006-06-30"
+    pct = sorted(entities(api, instance_of="type:pct", as_of=day) & entities(api, instance_of="type:pct", as_of="2008-06-01"))[0]
+    hops = first_hops(api, pct, day)
+    assert "type:sha" in hops
+    assert not [to for to, rel in hops.items() if rel.get("rule") == "accountable-to-own"]
