@@ -134,6 +134,29 @@ def settle(pids: Sequence[int], limit_s: float = 20) -> float:
     return time.perf_counter() - started
 
 
+def workers_get_nodelay() -> tuple[str, bool]:
+    """uvicorn's version, and whether the socket it binds for `--workers N`
+    (as `nhskg serve` and the floor use it) gives accepted connections
+    TCP_NODELAY. asyncio sets it only on sockets whose proto is IPPROTO_TCP;
+    uvicorn up to 0.54 bound the multi-worker socket with proto 0, so Nagle
+    stayed on and every keep-alive request after the first waited for the
+    client's delayed ACK (~40 ms): 32 connections then cap any server at
+    ~600-700 req/s (uvicorn issue #3149)."""
+    import logging
+    import socket
+
+    import uvicorn
+
+    config = uvicorn.Config(app=None, host="127.0.0.1", port=0)  # configures uvicorn's loggers
+    logging.getLogger("uvicorn.error").disabled = True  # bind_socket announces the address
+    sock = config.bind_socket()
+    logging.getLogger("uvicorn.error").disabled = False
+    try:
+        return uvicorn.__version__, sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
+
+
 # --- one wrk run ---------------------------------------------------------------
 
 
@@ -395,12 +418,22 @@ def main() -> int:
     parser.add_argument("--modes", default="off,single,on", help="which parts to run: off, single, on (default all)")
     parser.add_argument("--cache-mb", type=int, help="the answer cache of the cache-on part (default: the server's default)")
     parser.add_argument("--graph", default="real graph (knowledge base + registers)", help="how the table names the graph")
+    parser.add_argument("--allow-nagle", action="store_true", help="measure even if uvicorn leaves Nagle on for --workers (see workers_get_nodelay)")
     parser.add_argument("--note", default="")
     parser.add_argument("--write", type=Path)
     parser.add_argument("--section", help="name of the RESULTS.md section to write (default: the main one), e.g. '100k'")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is not installed (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    uvicorn_version, nodelay = workers_get_nodelay()
+    if not nodelay and not args.allow_nagle:
+        print(
+            f"uvicorn {uvicorn_version} binds the --workers socket without IPPROTO_TCP: connections keep Nagle on and every "
+            "keep-alive request waits ~40 ms for a delayed ACK, so floor and project alike are capped near 32 / 0.045 s "
+            "(uvicorn issue #3149, fixed in 0.55). Upgrade uvicorn, or pass --allow-nagle to measure anyway.",
+            file=sys.stderr,
+        )
         return 2
     families = args.families.split(",") if args.families else [*FAMILIES, "mixed"]
     unknown = [f for f in families if f not in FAMILIES and f != "mixed"]
@@ -444,7 +477,7 @@ def main() -> int:
                 os.killpg(floor.pid, signal.SIGTERM)
                 floor.wait(timeout=20)
     command = ".venv/bin/python -m benchmarks.throughput " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    text = section(args, families, off, on, single, repeats, graph, command)
+    text = section(args, families, off, on, single, repeats, f"{graph}; uvicorn {uvicorn_version}, TCP_NODELAY on worker connections: {'yes' if nodelay else 'NO (Nagle on: ratios not valid)'}", command)
     print(text)
     if args.write:
         write_section(args.write, text, *markers(args.section))
