@@ -52,7 +52,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from faults import free_port, get, start_serve, wait_until  # noqa: E402  (the tests' bounded process helpers)
 
 from benchmarks.results import write_section  # noqa: E402
-from benchmarks.workload import FAMILIES, graph_dates, graph_ids, repeat_share, urls, zipf_urls  # noqa: E402
+from benchmarks.workload import FAMILIES, graph_dates, graph_ids, top_share, urls, zipf_urls  # noqa: E402
 from nhskg.core.settings import Settings  # noqa: E402
 from nhskg.graph import open_store  # noqa: E402
 
@@ -180,11 +180,16 @@ def _ms(value: str, unit: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+_RUNS = [0]
+
+
 def wrk(family: str, base: str, url_file: Path, seconds: int, connections: int, server_pids: Sequence[int]) -> Run:
     """`wrk` over the URLs in `url_file` (benchmarks/urls.lua), with the CPU
-    the server's processes and the machine spent meanwhile."""
+    the server's processes and the machine spent meanwhile. Each run starts
+    its walk of the list somewhere else (NHSKG_URL_OFFSET)."""
     threads = 1 if connections == 1 else 2
-    env = {**os.environ, "NHSKG_URL_FILE": str(url_file)}
+    _RUNS[0] += 1
+    env = {**os.environ, "NHSKG_URL_FILE": str(url_file), "NHSKG_URL_OFFSET": str(_RUNS[0] * 104729)}
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(HERE / "urls.lua"), base]
     load = os.getloadavg()[0]
     cpu0, (all0, busy0, steal0) = cpu_seconds(server_pids), machine_ticks()
@@ -230,9 +235,10 @@ def start_floor(workers: int, log: Path) -> tuple[subprocess.Popen[bytes], str]:
 # --- URL lists -----------------------------------------------------------------
 
 
-def url_files(data_dir: Path, tmp: Path, families: Sequence[str], count: int, zipf_s: float, pool: int) -> tuple[dict[str, Path], dict[str, Path], dict[str, float]]:
+def url_files(data_dir: Path, tmp: Path, families: Sequence[str], count: int, zipf_count: int, zipf_s: float, pool: int) -> tuple[dict[str, Path], dict[str, Path], dict[str, float]]:
     """Per family (and mixed): fresh-draw URLs for the cache-off runs, and a
-    Zipf-like list for the cache-on runs, with its share of repeats."""
+    Zipf-like list for the cache-on runs, with the share of its requests
+    that go to its 20 most requested URLs."""
     with open_store(Settings.from_env(data_dir=data_dir)) as store:
         ids, dates = graph_ids(store), graph_dates(store)
     fresh, skewed, repeats = {}, {}, {}
@@ -240,10 +246,10 @@ def url_files(data_dir: Path, tmp: Path, families: Sequence[str], count: int, zi
         only = None if family == "mixed" else [family]
         fresh[family] = tmp / f"{family}.txt"
         fresh[family].write_text("\n".join(urls(ids, count, seed=100 + i, families=only)) + "\n")
-        chosen = zipf_urls(ids, dates, count * 4, seed=200 + i, families=only, s=zipf_s, pool=pool)
+        chosen = zipf_urls(ids, dates, zipf_count, seed=200 + i, families=only, s=zipf_s, pool=pool)
         skewed[family] = tmp / f"{family}.zipf.txt"
         skewed[family].write_text("\n".join(chosen) + "\n")
-        repeats[family] = repeat_share(chosen)
+        repeats[family] = top_share(chosen)
     return fresh, skewed, repeats
 
 
@@ -388,7 +394,8 @@ def section(args: argparse.Namespace, families: Sequence[str], off: list[Pair], 
         "(benchmarks/workload.py `urls`), so every request is query work. Cache on: "
         + (f"NHSKG_ANSWER_CACHE_MB={args.cache_mb}" if args.cache_mb is not None else "the default answer cache")
         + f", a Zipf-like list (`zipf_urls`, s = {args.zipf}, a pool of {args.pool} URLs from the graph's ids and dates;",
-        "share of requests repeating an earlier one: " + ", ".join(f"{f} {repeats[f]:.0%}" for f in families) + ").",
+        f"{args.zipf_count} requests a family; share going to its 20 most requested URLs: " + ", ".join(f"{f} {repeats[f]:.0%}" for f in families) + ";",
+        "each run starts its walk of the list at a new offset, so a later run does not replay an earlier one's stretch).",
         f"One client: `wrk -t1 -c1 -d{args.single_seconds}s` per family, cache off. Ratios are min-max over the rounds; `met` judges the worst.",
     ]
     if args.note:
@@ -411,7 +418,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--single-seconds", type=int, default=5, help="each one-client run's duration")
     parser.add_argument("--single-p99-ms", type=float, default=10.0, help="the one-client p99 target (10 ms on the real graph, 50 at 100k)")
-    parser.add_argument("--count", type=int, default=3000, help="URLs per family list")
+    parser.add_argument("--count", type=int, default=20000, help="URLs per family in the cache-off lists (fresh draws)")
+    parser.add_argument("--zipf-count", type=int, default=50000, help="requests per family in the cache-on (Zipf) lists")
     parser.add_argument("--zipf", type=float, default=1.0, help="the cache-on workload's skew s (weight 1 / rank^s)")
     parser.add_argument("--pool", type=int, default=2000, help="distinct URLs in the cache-on workload's pool")
     parser.add_argument("--families", help="comma list (default: " + ",".join([*FAMILIES, "mixed"]) + ")")
@@ -457,7 +465,7 @@ def main() -> int:
             try:
                 _, health, _ = get(f"{server.url}/health")
                 graph = f"{args.graph}, {health.get('nodes', 0)} nodes, {health.get('relationships', 0)} relationships"
-                fresh, skewed, repeats = url_files(data_dir, tmp, families, args.count, args.zipf, args.pool)
+                fresh, skewed, repeats = url_files(data_dir, tmp, families, args.count, args.zipf_count, args.zipf, args.pool)
                 warm_up(server.url, fresh)
                 if "off" in modes:
                     off = against_floor("cache off", server.url, serve_pids, floor_base, floor_pids, floor_file, fresh, args.rounds, args.seconds, args.connections)

@@ -121,10 +121,12 @@ def zipf_urls(ids: dict[str, list[str]], dates: Sequence[str], count: int, seed:
     return rng.choices(distinct, weights, k=count)
 
 
-def repeat_share(requests: Sequence[str]) -> float:
-    """The share of requests that repeat an earlier one: the best hit ratio a
-    single cache could reach over this list (each worker has its own)."""
-    return 1 - len(set(requests)) / len(requests) if requests else 0.0
+def top_share(requests: Sequence[str], top: int = 20) -> float:
+    """The share of requests that go to the `top` most requested URLs: how
+    skewed a list is (uniform fresh draws: about top / len)."""
+    from collections import Counter
+
+    return sum(n for _, n in Counter(requests).most_common(top)) / len(requests) if requests else 0.0
 
 
 def family_of(url: str) -> str:
