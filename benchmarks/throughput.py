@@ -384,6 +384,7 @@ def section(args: argparse.Namespace, families: Sequence[str], off: list[Pair], 
         begin,
         f"## Throughput against the floor{f': {args.section}' if args.section else ''}",
         "",
+        *([f"**{args.note}**", ""] if args.note else []),
         "Produced by (one run: the floor, then the project with the answer cache off, one client at a time, then with it on):",
         "",
         f"    {command}",
@@ -398,8 +399,6 @@ def section(args: argparse.Namespace, families: Sequence[str], off: list[Pair], 
         "each run starts its walk of the list at a new offset, so a later run does not replay an earlier one's stretch).",
         f"One client: `wrk -t1 -c1 -d{args.single_seconds}s` per family, cache off. Ratios are min-max over the rounds; `met` judges the worst.",
     ]
-    if args.note:
-        lines += ["", args.note]
     if invalid:
         lines += ["", f"**{len(invalid)} floor run(s) left the machine under {FLOOR_BUSY_MIN:.0%} busy: those floors were capped by something other than the server, and the ratios beside them are not valid.**"]
     lines += ["", *table(families, off, on, single, args.single_p99_ms), "", "Every run. Server CPU: what the measured server's processes (workers; for `nhskg serve` also the engine) used per request; "
