@@ -119,7 +119,7 @@ SLOW: dict[str, set[str]] = {
     "test_api_docs": {"test_api_md_is_current"},
     "test_api_json_answers": {"test_written_answers_over_many_entities_and_dates"},
     "test_api_queries": {"test_a_catalogue_parameter_may_be_called_name"},
-    "test_api_schemathesis": {"test_every_operation_honours_its_schema"},  # the module's one test: a fuzzer
+    "test_api_schemathesis": {"test_every_operation_honours_its_schema"},  # the module's one test: a fuzzer,
     "test_bulk_load": {"test_every_property_reads_back_as_written", "test_bulk_and_cypher_paths_build_the_same_graph"},
     "test_cli": {
         "test_serve_ingests_an_empty_graph_and_answers_health",
@@ -145,6 +145,14 @@ SLOW: dict[str, set[str]] = {
         "test_the_directory_gives_entity_searchs_answers",
         "test_the_directory_gives_entity_searchs_closest_names_on_a_miss",
     },
+    "test_subgraph_adjacency": {
+        "test_the_adjacency_walks_as_the_catalogue_does",
+        "test_each_relationship_kind_is_read_back_from_its_text_as_the_engine_holds_it",
+        "test_full_records_are_read_for_what_the_walk_found",
+        "test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine",
+        "test_the_deepest_walk_to_the_node_cap",
+    },
+    "test_substring_index": {"test_the_candidates_hold_every_entity_that_contains_the_text"},
 }
 
 
