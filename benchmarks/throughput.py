@@ -27,7 +27,7 @@ and steal shares (/proc/stat) over the run. A floor run with the machine
 less than FLOOR_BUSY_MIN busy is marked: its rate is capped by something
 other than the servers (the load generator, the network path, the host),
 and the ratios beside it are not valid. That check is what the floor
-recorded before 2026-12 lacked (RESULTS.md, "Why the old floor was wrong").
+recorded before 2026-12 lacked (RESULTS.md, "Measuring speed").
 """
 
 from __future__ import annotations
