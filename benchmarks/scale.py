@@ -1,4 +1,4 @@
-"""The scale benchmark: benchmarks/synthetic.py at N organisations through the
+"""The scale benchmark: tests/synthetic.py at N organisations through the
 normal write path, then the API and two peers over the same data.
 
     .venv/bin/python -m benchmarks.scale [--organisations 100000] [--workers 2] [--keep DIR] [--write benchmarks/RESULTS.md]
@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 from faults import NHSKG, cli_env, free_port, get  # noqa: E402
 
-from benchmarks.synthetic import sizes, synthetic_source  # noqa: E402
+from synthetic import sizes, synthetic_source  # noqa: E402  (tests/synthetic.py)
 from benchmarks.results import write_section  # noqa: E402
 from nhskg.core.timescope import Window  # noqa: E402
 from nhskg.gcpause import gc_paused  # noqa: E402

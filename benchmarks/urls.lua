@@ -1,8 +1,11 @@
 -- wrk script for benchmarks/throughput.py: each connection walks the URL list
 -- in NHSKG_URL_FILE (one path a line) from its own offset, so the run sends
 -- many different requests, not one URL replayed. Counts answers that are not
--- 200 (and of those, the 5xx) and reports them at the end.
+-- 200 (and of those, the 5xx) and reports them at the end. NHSKG_URL_OFFSET
+-- shifts where the walk starts, so that successive runs over one list do not
+-- replay the same stretch (which an answer cache would then serve whole).
 local urls = {}
+local base = tonumber(os.getenv("NHSKG_URL_OFFSET") or "0")
 for line in io.lines(os.getenv("NHSKG_URL_FILE")) do
   if #line > 0 then urls[#urls + 1] = line end
 end
@@ -11,7 +14,7 @@ local counter = 0
 
 function setup(thread)
   counter = counter + 1
-  thread:set("offset", counter * 7919)
+  thread:set("offset", base + counter * 7919)
   threads[#threads + 1] = thread
 end
 

@@ -90,3 +90,81 @@ def own_graph(tmp_path: Path) -> Iterator[tuple[FalkorDBStore, TestClient]]:
     with TestClient(create_app(settings, store=store)) as client:
         yield store, client
     store.close()
+
+
+# --- markers -----------------------------------------------------------------------
+# Declared in pyproject.toml ([tool.pytest.ini_options] markers) and applied here,
+# in one place, so that a test module needs no marker lines of its own:
+#
+#   .venv/bin/python -m pytest -m "not slow and not browser"   # the fast run (docs/testing.md)
+#   .venv/bin/python -m pytest                                 # everything (what .ci/run runs)
+#
+# browser: the test drives Chromium (it uses the explorer tests' `browser` or `page`
+#   fixture), or lives in a module listed in BROWSER_MODULES.
+# neo4j: the test is about the Neo4j engine (its module's name says neo4j: the
+#   driver, the Bolt stub, the plan, the Cypher parser, the faults), or it is the
+#   Neo4j half of a test parametrised over both engines (NEO4J_URI set).
+# slow: the test takes seconds on its own (measured with --durations, one test
+#   file at a time: docs/testing.md), listed in SLOW by module and function. Every
+#   module keeps at least one fast test, so the fast run still imports and
+#   exercises every module; a new slow test goes into SLOW beside its module.
+BROWSER_FIXTURES = {"browser", "page"}
+BROWSER_MODULES = {"test_explore_browser"}
+# Fixtures whose setup alone takes long: every test using one is slow.
+SLOW_FIXTURES = {
+    "lint_report",  # test_cypher_neo4j_parser: one Node run of Neo4j's parser over every .cypher file
+    "served",  # test_serve_workers: `nhskg serve --workers 2` started for each test
+}
+SLOW: dict[str, set[str]] = {
+    "test_api_docs": {"test_api_md_is_current"},
+    "test_api_json_answers": {"test_written_answers_over_many_entities_and_dates"},
+    "test_api_queries": {"test_a_catalogue_parameter_may_be_called_name"},
+    "test_api_schemathesis": {"test_every_operation_honours_its_schema"},  # the module's one test: a fuzzer,
+    "test_bulk_load": {"test_every_property_reads_back_as_written", "test_bulk_and_cypher_paths_build_the_same_graph"},
+    "test_cli": {
+        "test_serve_ingests_an_empty_graph_and_answers_health",
+        "test_ingest_twice_gives_the_same_graph",
+        "test_bad_knowledge_base_is_refused_and_the_graph_stays",
+        "test_ingest_then_status",
+        "test_status_shows_the_graph_version",
+    },
+    "test_client_notebooks": {"test_notebook_doc_runs"},
+    "test_commissioning_index": {
+        "test_the_synthetic_landscape_answers_as_the_catalogue_does",
+        "test_timelines_from_the_index_are_the_engines",
+        "test_the_index_answers_as_the_catalogue_does",
+    },
+    "test_delegation_steps": {"test_loops_parallel_steps_and_types_walk_as_in_the_engine"},
+    "test_faults_server": {
+        "test_one_engine_per_directory_a_second_server_is_refused_a_crashed_ones_engine_adopted",
+        "test_stop_signal_saves_and_stops_everything",
+        "test_serve_rebuilds_a_graph_built_from_other_data",
+        "test_engine_killed_under_concurrent_reads_gives_only_200_or_503",
+    },
+    "test_search_directory": {
+        "test_the_directory_gives_entity_searchs_answers",
+        "test_the_directory_gives_entity_searchs_closest_names_on_a_miss",
+    },
+    "test_subgraph_adjacency": {
+        "test_the_adjacency_walks_as_the_catalogue_does",
+        "test_each_relationship_kind_is_read_back_from_its_text_as_the_engine_holds_it",
+        "test_full_records_are_read_for_what_the_walk_found",
+        "test_the_app_serves_the_same_bytes_from_memory_as_from_the_engine",
+        "test_the_deepest_walk_to_the_node_cap",
+    },
+    "test_substring_index": {"test_the_candidates_hold_every_entity_that_contains_the_text"},
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        function = getattr(item, "originalname", None) or item.name.split("[", 1)[0]
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if module in BROWSER_MODULES or fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        callspec = getattr(item, "callspec", None)
+        if "neo4j" in module or (callspec is not None and "neo4j" in callspec.params.values()):
+            item.add_marker(pytest.mark.neo4j)
+        if function in SLOW.get(module, ()) or fixtures & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)

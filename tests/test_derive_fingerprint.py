@@ -3,7 +3,7 @@ the output it gave before it was made faster: frozen inputs, pinned digests.
 
 The inputs are frozen copies (tests/fixtures/derive/*.json.gz) of the graph
 just before that step: the real knowledge base with the register layer, and
-a small synthetic landscape (benchmarks/synthetic.py). They do not follow
+a small synthetic landscape (tests/synthetic.py). They do not follow
 later edits of the knowledge base, so the digests change only when the rules
 change. A deliberate rule change regenerates them:
 
@@ -64,8 +64,8 @@ def test_normalise_and_derive_give_the_pinned_output(name: str) -> None:
 def _regenerate() -> None:
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from benchmarks.synthetic import synthetic_source
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from synthetic import synthetic_source
     from nhskg.ingest.compile import compile_graph
     from nhskg.ingest.kb import load_knowledge_base
     from nhskg.ingest.registers import add_registers
