@@ -453,7 +453,7 @@
     const to = state.changes.to;
     let body;
     try {
-      body = await api('/changes', { from, to, status: state.status !== 'in_force' ? state.status : null });
+      body = await api('/changes', { from, to, limit: 2000, status: state.status !== 'in_force' ? state.status : null });
     } catch (err) {
       if (seq !== loadSeq) return;
       draw([], []);
@@ -476,7 +476,11 @@
         edges.push({ id: `change${i}-${idOf(other)}`, type: item.kind || 'change', from: idOf(ents[0]), to: idOf(other), event: true, date: item.date });
       }
     });
-    draw(nodes, edges);
+    // Register rows of one type (211 CCGs established) are drawn as one node with their count.
+    await learnTypes(nodes.map((n) => n.id)).catch(() => null);
+    if (seq !== loadSeq) return;
+    const grouped = groupInstances(nodes, edges);
+    draw(grouped.nodes, grouped.edges);
     fill($('view-result'), ...(items.length ? items.map((item) =>
       el('li', { 'data-testid': 'change' },
         el('span', { class: 'date', text: item.date || '' }), ' ',
@@ -485,7 +489,7 @@
         item.description ? el('div', { class: 'muted', text: item.description }) : null,
         evidenceList(item.evidence)))
       : [el('li', { text: `Nothing changed between ${from} and ${to}.` })]));
-    setGraphState('ready', `${body.total ?? items.length} change(s) between ${from} and ${to} (${cy.nodes().length} entities).`);
+    setGraphState('ready', `${body.total ?? items.length} change(s) between ${from} and ${to}, the headlines first (${new Set(nodes.map((n) => n.id)).size} entities).`);
   }
 
   // Who became whom, when: the body's predecessors and successors from
