@@ -484,18 +484,20 @@ class Client:
         status: Status = None,
         label: str | None = None,
         instance_of: str | None = None,
+        fold: bool = False,
         limit: int | None = None,
         page_size: int | None = None,
     ) -> Records:
         """The landscape's timeline in ``[from_, to)``, every page: type-level
         and statute changes first on each day, then the register rows they
-        stand for. ``kind``, ``label`` and ``instance_of`` narrow it.
+        stand for (left out with ``fold=True``: the type's ``instance_count``
+        says how many). ``kind``, ``label`` and ``instance_of`` narrow it.
 
         >>> april = kg.changes("2013-04-01", "2013-04-02")
         >>> april[0]["entities"][0]["id"].startswith(("type:", "statute:")), april.complete
         (True, True)
         """
-        params = {"kind": _comma(kind), "label": label, "instance_of": instance_of, **_window(as_of, from_, to, status)}
+        params = {"kind": _comma(kind), "label": label, "instance_of": instance_of, "fold": "true" if fold else None, **_window(as_of, from_, to, status)}
         return self._paged("/changes", params, limit, page_size)
 
     def change_summary(self, from_: str | None = None, to: str | None = None, *, as_of: str | None = None, kind: str | Iterable[str] | None = None, status: Status = None, label: str | None = None, instance_of: str | None = None) -> Records:

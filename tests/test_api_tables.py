@@ -117,3 +117,13 @@ def test_changes_summary_counts_by_kind_and_type(api: TestClient) -> None:
     assert counts[("established", "type:ccg")] == 211
     listed = api.get("/changes", params={"from": "2013-04-01", "to": "2013-04-02", "limit": 2000}).json()
     assert sum(body["by_kind"].values()) == listed["total"]
+
+
+def test_changes_fold_the_register_rows_a_type_level_change_stands_for(api: TestClient) -> None:
+    window = {"from": "2013-04-01", "to": "2013-04-02", "limit": 2000}
+    whole = api.get("/changes", params=window).json()
+    folded = api.get("/changes", params={**window, "fold": "true"}).json()
+    ccg = next(i for i in folded["items"] if i["entities"][0]["id"] == "type:ccg" and i["kind"] == "established")
+    assert ccg["instance_count"] == 211
+    assert folded["total"] == whole["total"] - sum(i["instance_count"] or 0 for i in folded["items"])
+    assert not any(i["kind"] == "established" and "CCG" in (i["entities"][0]["name"] or "") and "OrganisationType" not in i["entities"][0]["labels"] for i in folded["items"])

@@ -91,6 +91,21 @@ def headline_first(found: list[Change], types: dict[str, list[str]]) -> tuple[li
     return ordered, counts
 
 
+def folded(ordered: list[Change], counts: dict[int, int], types: dict[str, list[str]]) -> tuple[list[Change], dict[int, int]]:
+    """The timeline without the changes a type-level change stands for (same
+    day, same kind, subject an instance of the type); the counts kept."""
+    headline = {(ordered[i].date, ordered[i].kind, _subject(ordered[i])["id"]) for i in counts}
+    kept: list[Change] = []
+    kept_counts: dict[int, int] = {}
+    for i, c in enumerate(ordered):
+        if i not in counts and any((c.date, c.kind, t) in headline for t in types.get(_subject(c)["id"], [])):
+            continue
+        if i in counts:
+            kept_counts[len(kept)] = counts[i]
+        kept.append(c)
+    return kept, kept_counts
+
+
 def summarise(ordered: list[Change], counts: dict[int, int], types: dict[str, list[str]], type_briefs: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         {"row": "change", "date": c.date, "kind": c.kind, "type": _subject(c), "count": counts[i], "description": c.description}
@@ -119,6 +134,7 @@ def list_changes(
     label: Annotated[m.LabelName | None, Query(description="only changes whose subject (the first entity) has this label, e.g. OrganisationType, Organisation, Statute")] = None,
     instance_of: Annotated[str | None, Query(min_length=1, max_length=200, description="only changes whose subject is an instance of this type (at any date), e.g. type:ccg")] = None,
     summary: Annotated[bool, Query(description="true: counts instead of the list: one row per type-level change (with the register rows it stands for), then one per kind and type")] = False,
+    fold: Annotated[bool, Query(description="true: leave out the changes a type-level change stands for (its instance_count says how many; instance_of=the type lists them), as commissioners fold a type's bodies")] = False,
     limit: Annotated[int, Query(ge=1, le=m.CHANGES_LIMIT_MAX, description=f"page size (max {m.CHANGES_LIMIT_MAX})")] = m.CHANGES_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"items to skip (max {m.OFFSET_MAX})")] = 0,
     format: TableFormat = "json",
@@ -160,6 +176,8 @@ def list_changes(
     if instance_of:
         found = [c for c in found if instance_of in types.get(_subject(c)["id"], [])]
     ordered, counts = headline_first(found, types)
+    if fold:
+        ordered, counts = folded(ordered, counts, types)
     if summary:
         type_ids = {t for ts in types.values() for t in ts}
         type_briefs = {r["id"]: ser.brief(r) for r in run(store, "entity_briefs", ids=sorted(type_ids))} if type_ids else {}
