@@ -20,6 +20,8 @@ RUN apt-get update \
 
 WORKDIR /app
 COPY . /app
+# The base install: the API and the client (no spaCy; `nhskg extract` needs
+# the [extract] extra, the notebooks [notebooks]).
 RUN pip install --no-cache-dir . \
     && rm -rf /app/build
 

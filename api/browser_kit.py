@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,6 +138,50 @@ def _darker(colour: str, factor: float = 0.8) -> str:
     return "#" + "".join(f"{int(c * factor):02X}" for c in (r, g, b))
 
 
+# The guide's slides, by research question, in the order a researcher asks
+# them; each names the catalogue query that answers it. Queries not listed
+# (the API's internal reads) follow, titled by what they return.
+RESEARCH_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("accountability_chains", "Who is an ICB accountable to?"),
+    ("accountable_bodies", "Who answers to NHS England?"),
+    ("service_commissioners", "Who commissions a service on a given date?"),
+    ("service_commissioners_folded", "Who commissions a service, with a type's bodies counted once?"),
+    ("service_commissioner_instances", "Which real bodies commission a service through their type?"),
+    ("delegations_out", "What does a body delegate, and to whom?"),
+    ("delegations_in", "What has been delegated to a body?"),
+    ("delegation_paths", "How does a function travel from its statutory holder to the body that carries it out?"),
+    ("entity_history_predecessors", "What did a body replace?"),
+    ("entity_history_successors", "What replaced a body?"),
+    ("statute_effects", "What did an Act do?"),
+    ("entity_statutes", "Which Act established or abolished these bodies?"),
+    ("changes_events", "What was established, abolished, merged or renamed in a period?"),
+    ("changes_bodies", "Which bodies, types, Acts and policies began or ended in a period?"),
+    ("changes_commissioning", "Whose commissioning of a service began or ended in a period?"),
+    ("budgets", "How much money, held by whom, in which year?"),
+    ("service_lineage", "Where does a service sit in the service hierarchy?"),
+    ("entity_search", "Which entities have this name, alias or code?"),
+    ("entity_types", "Which organisation type is each of these bodies?"),
+    ("entity_sources", "Which documents does an entity cite?"),
+    ("sources_list", "Which sources does the graph rest on?"),
+    ("source_facts_nodes", "Which entities does a source support?"),
+    ("source_facts_relationships", "Which relationships does a source support?"),
+)
+
+
+def slide_title(q: CatalogueQuery) -> str:
+    """A slide's title: its research question, or what an internal query returns."""
+    asked = dict(RESEARCH_QUESTIONS)
+    if q.name in asked:
+        return asked[q.name]
+    first = re.split(r"(?<=[a-z)])[.:;] ", q.description, maxsplit=1)[0].rstrip(".")
+    return first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
+
+
+def _queries_in_guide_order() -> list[CatalogueQuery]:
+    order = {name: i for i, (name, _) in enumerate(RESEARCH_QUESTIONS)}
+    return sorted(_queries(), key=lambda q: (order.get(q.name, len(order)), q.name))
+
+
 def _queries() -> list[CatalogueQuery]:
     return list(load_catalogue())
 
@@ -159,9 +204,12 @@ def _md_inline(text: str) -> str:
     return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
 
 
-def guide_html(vocab: Vocabulary | None = None) -> str:
-    """A Neo4j Browser guide: the model, then one slide per catalogue question."""
+def guide_html(vocab: Vocabulary | None = None, base_url: str | None = None) -> str:
+    """A Neo4j Browser guide: the model, then one slide per research question
+    (then the API's internal queries). `base_url` is where the API is
+    reached (the request's own URL), for the style's link."""
     vocab = vocab or vocabulary()
+    style_url = f"{base_url.rstrip('/')}/browser/style.grass" if base_url else STYLE_URL
     styles = label_styles(vocab)
     label_rows = "".join(
         f'<tr><td><span style="color:{styles[n].colour}">&#9679;</span> <code>{html.escape(n)}</code></td><td>{html.escape(s.description)}</td></tr>'
@@ -183,7 +231,7 @@ def guide_html(vocab: Vocabulary | None = None) -> str:
                 "<p>Every node carries the label <code>Entity</code> and a readable id with a kind prefix "
                 "(<code>org:nhs-england</code>, <code>type:icb</code>). Every fact carries its sources "
                 "(<code>source_ids</code>), its evidence (verbatim quotes, citations or labelled paraphrases) and its time scope.</p>",
-                f"<p>Load the style first: download <a href=\"{STYLE_URL}\">style.grass</a> and drag the file onto this window.</p>",
+                f"<p>Load the style first: download <a href=\"{html.escape(style_url)}\">style.grass</a> and drag the file onto this window.</p>",
                 "<p>A first look: NHS England and what touches it.</p>",
                 _runnable("MATCH (n:Entity {id: 'org:nhs-england'})-[r]-(m:Entity) RETURN n, r, m LIMIT 50"),
             ],
@@ -207,7 +255,8 @@ def guide_html(vocab: Vocabulary | None = None) -> str:
             ],
         ),
     ]
-    for q in _queries():
+    asked = dict(RESEARCH_QUESTIONS)
+    for q in _queries_in_guide_order():
         body = [f"<p>{_md_inline(q.description)}</p>"]
         note = window_note(q)
         if note:
@@ -217,7 +266,8 @@ def guide_html(vocab: Vocabulary | None = None) -> str:
             body += ["<p>1. Set the parameters (from the catalogue's example):</p>", _runnable(params), "<p>2. Ask:</p>"]
         body.append(_runnable(q.cypher))
         body.append(f"<p>Over HTTP: <code>GET /queries/{html.escape(q.name)}</code> with <code>{html.escape(_http_example(q))}</code>.</p>")
-        slides.append(_slide(q.name, f"catalogue query <code>{html.escape(q.path.name)}</code>", body))
+        kind = "answered by the catalogue query" if q.name in asked else "an internal query of the API:"
+        slides.append(_slide(slide_title(q), f"{kind} <code>{html.escape(q.path.name)}</code>", body))
     return (
         '<article class="guide">\n<carousel class="deck container-fluid">\n' + "\n".join(slides) + "\n</carousel>\n</article>\n"
     )
@@ -257,7 +307,7 @@ def browser_md(vocab: Vocabulary | None = None) -> str:
         "  ```",
         "",
         "  in the Browser's editor. It walks through the labels, the relationship types and the time model,",
-        "  then has one slide per catalogue question: click a block to put it in the editor, then run it.",
+        "  then has one slide per research question (\"Who is an ICB accountable to?\"), in the order a researcher asks them, then the API's internal queries: click a block to put it in the editor, then run it. Its link to the style is the address you reached the API at.",
         "  Neo4j Browser only plays guides from allowed hosts; `docker-compose.yml` sets",
         "  `browser.remote_content_hostname_whitelist` to allow the API on localhost. Against another",
         "  Neo4j server, add the API's host to that setting in its `neo4j.conf`. The API answers the guide",
@@ -287,8 +337,8 @@ def browser_md(vocab: Vocabulary | None = None) -> str:
         "exactly what the API runs, on Neo4j and on the embedded FalkorDB engine alike.",
         "",
     ]
-    for q in _queries():
-        out += [f"### {q.name}", "", q.description, ""]
+    for q in _queries_in_guide_order():
+        out += [f"### {slide_title(q)}", "", f"`{q.name}`: {q.description}", ""]
         note = window_note(q)
         if note:
             out += [note, ""]

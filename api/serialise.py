@@ -228,3 +228,99 @@ def to_csv_zip(subgraph: Mapping[str, Any]) -> bytes:
         archive.writestr("nodes.csv", _csv(subgraph["nodes"], NODE_CORE))
         archive.writestr("edges.csv", _csv(subgraph["edges"], EDGE_CORE))
     return buffer.getvalue()
+
+
+# --- tables: format=csv | ndjson on the list endpoints ------------------------------
+
+TABLE_FORMATS = ("json", "csv", "ndjson")
+# Joins the values of a list column in a CSV cell (entities.id: "a;b").
+LIST_SEPARATOR = ";"
+
+
+def column_value(row: Mapping[str, Any], column: str) -> Any:
+    """A dotted column of a response row: `commissioner.id` descends maps, and
+    through a list of maps takes the key of each (`entities.id` -> [ids])."""
+    value: Any = row
+    for part in column.split("."):
+        if isinstance(value, list):
+            value = [v.get(part) if isinstance(v, Mapping) else None for v in value]
+        elif isinstance(value, Mapping):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+def table_cell(value: Any) -> str:
+    """One CSV cell: empty for null, true/false, a list of scalars joined by
+    LIST_SEPARATOR, and maps or lists of maps as JSON text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(v is None or isinstance(v, (str, int, float)) for v in value):
+        return LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Iterable[str]) -> str:
+    """The rows as CSV with exactly `columns`, in order, whatever the rows hold."""
+    columns = list(columns)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([table_cell(column_value(row, c)) for c in columns])
+    return buffer.getvalue()
+
+
+def to_ndjson(rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """One JSON object a line, each row as the JSON answer has it."""
+    return b"".join(orjson.dumps(r) + b"\n" for r in rows)
+
+
+def table(answer: Mapping[str, Any], columns: Iterable[str], format: str, stem: str, key: str = "items") -> Any:
+    """A list answer in the format asked: the answer itself for json (the
+    route returns it as before), else its `key` rows as CSV (the endpoint's
+    stable `columns`, docs/api.md) or NDJSON, with the paging in headers:
+    X-Total-Count (rows in all), X-Row-Count (rows here), X-Offset."""
+    if format == "json":
+        return answer
+    rows = list(answer[key])
+    headers = {
+        "Content-Disposition": f'attachment; filename="{stem}.{format}"',
+        "X-Total-Count": str(answer.get("total", len(rows))),
+        "X-Row-Count": str(len(rows)),
+        "X-Offset": str(answer.get("offset", 0)),
+    }
+    if format == "csv":
+        return Response(to_csv(rows, columns), media_type="text/csv; charset=utf-8", headers=headers)
+    return Response(to_ndjson(rows), media_type="application/x-ndjson", headers=headers)
+
+
+def file_stem(*parts: str | None) -> str:
+    """A download's file name from the endpoint and its arguments: letters, digits, - and _ only."""
+    text = "-".join(p for p in parts if p)
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)
+
+
+# The columns of each endpoint's CSV, stable: new fields are added at the
+# end, never renamed or reordered (docs/api.md lists them; a test checks).
+_EVIDENCE_COLUMNS = ("evidence.source_id", "evidence")
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "/entities": ("id", "name", "labels", "valid_from", "valid_to", "status", "codes.ods", "codes.ons", "match"),
+    "/changes": ("date", "kind", "entities.id", "entities.name", "description", "status", "instance_count", *_EVIDENCE_COLUMNS),
+    "/changes?summary=true": ("row", "date", "kind", "type.id", "type.name", "count", "description"),
+    "/budgets": ("id", "name", "amount_gbp", "fiscal_year", "holder", "holder_name", "description", "original_text", "approximate", "ring_fenced", "valid_from", "valid_to", "status", "measure", "year_basis", *_EVIDENCE_COLUMNS),
+    "/services/{id}/commissioners": (
+        "commissioner.id", "commissioner.name", "commissioner.labels", "basis", "valid_from", "valid_to", "status", "via.id", "from_parent.id",
+        "relationship_id", "derived", "rule", "inherited_from", "delegation_id", "delegated_by", "instance_count", "instances", *_EVIDENCE_COLUMNS,
+    ),
+    "/services/{id}/timeline": (
+        "from", "to", "commissioner.id", "commissioner.name", "basis", "status", "from_parent.id", "relationship_id", "derived", "delegation_id", "instance_count", "instances", *_EVIDENCE_COLUMNS,
+    ),
+    "/entities/{id}/accountable-bodies": ("node.id", "node.name", "node.labels", "node.valid_from", "node.valid_to", "node.status", "distance", "via.id", "via.name"),
+    "/statutes/{id}/effects": ("effect", "date", "valid_to", "entity.id", "entity.name", "other.id", "other.name", "status", "through", "relationship_id", *_EVIDENCE_COLUMNS),
+}

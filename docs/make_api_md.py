@@ -69,7 +69,15 @@ def render(fetch: Fetch) -> str:
     g = nx.read_graphml(io.BytesIO(graphml), force_multigraph=True)
     text = text.replace("{{GRAPHML}}", f"{type(g).__name__} {g.number_of_nodes()} {g.number_of_edges()}")
     _, archive = fetch(GRAPH_PATH + "csv")
+    text = text.replace("{{TABLE_COLUMNS}}", table_columns())
     return text.replace("{{CSVZIP}}", str(sorted(zipfile.ZipFile(io.BytesIO(archive)).namelist())))
+
+
+def table_columns() -> str:
+    """The CSV columns of each list endpoint, from the one place they are declared."""
+    from nhskg.api.serialise import TABLE_COLUMNS
+
+    return "\n".join(f"- `{endpoint}`: " + ", ".join(f"`{c}`" for c in columns) for endpoint, columns in TABLE_COLUMNS.items())
 
 
 def examples(fetch: Fetch) -> dict[str, Any]:

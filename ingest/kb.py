@@ -147,35 +147,46 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _read_file(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
+def _section_lines(text: str) -> dict[str, int]:
+    """The line of each top-level key (`entities:`), for problems about a whole section."""
+    return {m.group(1): text.count("\n", 0, m.start()) + 1 for m in re.finditer(r"^([A-Za-z_][\w-]*)\s*:", text, re.M)}
+
+
+def _read_file(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> bool:
+    """Add the file's records to kb; False when it could not be read or parsed
+    (then its records are unknown, and checks across files would only echo that)."""
     shown = _display(path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        text = path.read_text(encoding="utf-8")
+        data = yaml.load(text, Loader=_LineLoader)
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(shown, 0, f"cannot read: {exc}"))
-        return
+        problems.append(Problem(shown, 1, f"cannot read: {exc}"))
+        return False
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(shown, mark.line + 1 if mark else 0, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
-        return
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problems.append(
+            Problem(shown, mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', None) or exc} (references to its ids are checked once it parses)")
+        )
+        return False
+    section_line = _section_lines(text)
     if data is None:
-        return
+        return True
     if not isinstance(data, dict):
         problems.append(Problem(shown, 1, "a data file must be a mapping of sections (sources, entities, ...)"))
-        return
+        return True
     for section, items in data.items():
         if section == "_line":
             continue
         model = SECTION_MODELS.get(section)
         if model is None:
-            problems.append(Problem(shown, 0, f"unknown section {section!r}; expected {', '.join(SECTION_MODELS)}"))
+            problems.append(Problem(shown, section_line.get(section, 1), f"unknown section {section!r}; expected {', '.join(SECTION_MODELS)}"))
             continue
         if not isinstance(items, list):
-            problems.append(Problem(shown, 0, f"section {section!r} must be a list"))
+            problems.append(Problem(shown, section_line.get(section, 1), f"section {section!r} must be a list"))
             continue
         for item in items:
             if not isinstance(item, dict):
-                problems.append(Problem(shown, 0, f"{section}: every item must be a mapping, got {item!r}"))
+                problems.append(Problem(shown, section_line.get(section, 1), f"{section}: every item must be a mapping, got {item!r}"))
                 continue
             line = item.get("_line", 0)
             raw = dict(item)
@@ -198,6 +209,7 @@ def _read_file(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> None:
                     problems.append(Problem(shown, line, f"{section} {ident!s}: {loc + ': ' if loc else ''}{msg}"))
                 continue
             getattr(kb, section).append(record)
+    return True
 
 
 def load_knowledge_base(
@@ -221,8 +233,12 @@ def load_knowledge_base(
             files.extend(sorted(folder.rglob("*.yaml")))
         else:
             problems.append(Problem(str(folder), 0, "knowledge-base folder does not exist"))
-    for path in files:
-        _read_file(path, kb, problems)
+    unparsed = [path for path in files if not _read_file(path, kb, problems)]
+    if unparsed:
+        # The records of a file that does not parse are unknown: checking the
+        # other files' references to them would only give one false "unknown
+        # id" line per reference. Say so once, and stop there.
+        raise KnowledgeBaseError(problems)
     if not include_candidates:
         for section in SECTION_MODELS:
             setattr(kb, section, [r for r in getattr(kb, section) if getattr(r, "loads", True)])
@@ -267,9 +283,15 @@ def _check_references(kb: KnowledgeBase, problems: list[Problem]) -> None:
             problems.append(Problem(rec.file, rec.line, f"duplicate id {rid} (first defined at {first.file}:{first.line})"))
         else:
             seen[rid] = rec
-    relation_ids = [r.id for r in kb.relations if r.id]
-    for rid in {x for x in relation_ids if relation_ids.count(x) > 1}:
-        problems.append(Problem("", 0, f"duplicate relation id {rid}"))
+    first_relation: dict[str, RelationRecord] = {}
+    for rel in kb.relations:
+        if not rel.id:
+            continue
+        if rel.id in first_relation:
+            first = first_relation[rel.id]
+            problems.append(Problem(rel.file, rel.line, f"duplicate relation id {rel.id} (first defined at {first.file}:{first.line})"))
+        else:
+            first_relation[rel.id] = rel
 
     ids = kb.node_ids()
     sources = {s.id: s for s in kb.sources}

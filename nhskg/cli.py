@@ -37,7 +37,9 @@ if TYPE_CHECKING:
 def _kb_dirs(args: argparse.Namespace) -> list[Path]:
     from nhskg.ingest.kb import DEFAULT_KB_DIR
 
-    return [DEFAULT_KB_DIR, *(Path(p) for p in (getattr(args, "kb", None) or []))]
+    # --kb replaces the bundled knowledge base; --add-kb adds to it (or to --kb's).
+    chosen = [Path(p) for p in getattr(args, "kb", None) or []] or [DEFAULT_KB_DIR]
+    return [*chosen, *(Path(p) for p in getattr(args, "add_kb", None) or [])]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -88,7 +90,9 @@ def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
     version = build.source_version if build else None
     if version is None and not store.run_read(f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id LIMIT 1", {}):
         return "the graph is empty"
-    shipped = source_version(_kb_dirs(args)[1:])
+    from nhskg.ingest.kb import DEFAULT_KB_DIR
+
+    shipped = source_version([d for d in _kb_dirs(args) if d != DEFAULT_KB_DIR])
     if version != shipped:
         return f"the graph was built from {version or 'an unrecorded version'}, the data shipped now is {shipped}"
     return None
@@ -208,14 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
     engine_options = argparse.ArgumentParser(add_help=False)
     engine_options.add_argument("--data-dir", default=argparse.SUPPRESS, help="data directory of the embedded engine (as before the command)")
 
-    p = sub.add_parser("ingest", parents=[engine_options], help="build the graph from the knowledge base into the configured engine")
-    p.add_argument("--kb", action="append", metavar="DIR", help="extra knowledge-base folder or file (e.g. accepted extraction candidates); repeatable")
+    kb_options = argparse.ArgumentParser(add_help=False)
+    kb_options.add_argument("--kb", action="append", metavar="DIR", help="build from this knowledge-base folder or file instead of the bundled one; repeatable")
+    kb_options.add_argument("--add-kb", action="append", metavar="DIR", help="add this folder or file to the knowledge base (e.g. accepted extraction candidates); repeatable")
+
+    p = sub.add_parser("ingest", parents=[engine_options, kb_options], help="build the graph from the knowledge base into the configured engine, replacing it")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("serve", parents=[engine_options], help="ingest when the graph is missing or was built from other data, then serve the HTTP API")
+    p = sub.add_parser("serve", parents=[engine_options, kb_options], help="ingest when the graph is missing or was built from other data, then serve the HTTP API")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--kb", action="append", metavar="DIR", help="extra knowledge-base folder or file; repeatable")
     p.add_argument("--reingest", action="store_true", help="rebuild the graph even if it is not empty")
     p.add_argument(
         "--workers", type=_positive_int, default=0, metavar="N",

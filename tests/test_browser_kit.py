@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nhskg.api.browser_kit import TIME_EXAMPLE, browser_md, cypher_literal, example_params, params_command
+from nhskg.api.browser_kit import RESEARCH_QUESTIONS, slide_title, TIME_EXAMPLE, browser_md, cypher_literal, example_params, params_command
 from nhskg.api.palette import label_styles
 from nhskg.core.vocabulary import vocabulary
 from nhskg.graph.falkordb_engine import FalkorDBStore
@@ -82,7 +82,8 @@ def test_guide_has_a_slide_per_catalogue_query_with_its_parameters_and_cypher(ap
     assert text.count("<slide") == text.count("</slide>") == 4 + len(CATALOGUE)
     blocks = _runnable_blocks(text)
     for q in CATALOGUE:
-        assert f"<h3>{q.name}</h3>" in text
+        assert f"<h3>{html.escape(slide_title(q))}</h3>" in text
+        assert f"<code>{q.path.name}</code>" in text
         assert q.cypher in blocks, f"{q.name}: its Cypher is not a runnable block"
         if q.params or q.windowed:
             assert params_command(q) in blocks, f"{q.name}: its :param lines are not a runnable block"
@@ -120,3 +121,19 @@ def test_compose_allows_the_guide_host() -> None:
     env = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["neo4j"]["environment"]
     hosts = env["NEO4J_browser_remote__content__hostname__whitelist"].split(",")
     assert "localhost" in hosts
+
+
+def test_slides_are_research_questions_in_a_researchers_order(api) -> None:
+    text = api.get("/browser/guide").text
+    titles = [html.unescape(t) for t in re.findall(r"<h3>(.*?)</h3>", text)]
+    questions = [q for _, q in RESEARCH_QUESTIONS if any(c.name == _ for c in CATALOGUE)]
+    assert titles[4 : 4 + len(questions)] == questions
+    assert titles[4] == "Who is an ICB accountable to?"
+    names = {q.name for q in CATALOGUE}
+    assert not names & set(titles), "a slide is still named after its query id"
+
+
+def test_the_style_link_is_the_requests_own_address(api) -> None:
+    text = api.get("/browser/guide", headers={"host": "kg.example.org:9000"}).text
+    assert 'href="http://kg.example.org:9000/browser/style.grass"' in text
+    assert "localhost:8000/browser/style.grass" not in text

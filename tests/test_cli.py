@@ -84,7 +84,7 @@ def test_bad_knowledge_base_is_refused_and_the_graph_stays(tmp_path: Path) -> No
         "      - source: source:kingsfund-2023\n"
         "        quote: \"this sentence is not in the document\"\n"
     )
-    result = run("ingest", "--kb", str(bad), data_dir=data_dir)
+    result = run("ingest", "--add-kb", str(bad), data_dir=data_dir)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "nothing was loaded" in result.stderr

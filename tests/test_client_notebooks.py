@@ -1,35 +1,50 @@
-"""The notebook client against the real app, and docs/notebooks.md run as a script."""
+"""The notebook client against the real app served by uvicorn, and
+docs/notebooks.md run as a script, as written (only the server's address
+differs)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from collections.abc import Iterator
+
 import networkx as nx
 import pytest
-from fastapi.testclient import TestClient
 
 from nhskg.client import Client, ClientError, graph_from_parts
+from nhskg.graph.falkordb_engine import FalkorDBStore
+from tests.live_server import live_server
 
 NOTEBOOK_DOC = Path(__file__).resolve().parents[1] / "docs" / "notebooks.md"
 
 
+@pytest.fixture(scope="module")
+def base_url(kg_store: FalkorDBStore) -> Iterator[str]:
+    with live_server(kg_store) as url:
+        yield url
+
+
 @pytest.fixture
-def kg(api: TestClient) -> Client:
-    return Client(http=api)
+def kg(base_url: str) -> Iterator[Client]:
+    with Client(base_url) as client:
+        yield client
 
 
-def test_notebook_doc_runs(kg: Client, capsys: pytest.CaptureFixture[str]) -> None:
-    blocks = re.findall(r"```python\n(.*?)```", NOTEBOOK_DOC.read_text(encoding="utf-8"), re.S)
-    assert len(blocks) >= 5
+def test_notebook_doc_runs(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = NOTEBOOK_DOC.read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert len(blocks) >= 10 and 'kg = Client("http://127.0.0.1:8000")' in blocks[0]
     namespace: dict[str, object] = {}
     for i, block in enumerate(blocks):
-        # The first block connects to a live server; here `kg` is the test app.
-        code = block.replace('kg = Client("http://127.0.0.1:8000")', "")
-        namespace["kg"] = kg
+        # As written, against the test server instead of port 8000.
+        code = block.replace("http://127.0.0.1:8000", base_url)
         exec(compile(code, f"{NOTEBOOK_DOC.name}[block {i}]", "exec"), namespace)
     out = capsys.readouterr().out
-    assert "NHS England" in out and "HTTP 404" in out
+    assert "191 of 191 CCGs on 1 June 2019" in out
+    assert "truncated: True" in out and "more than 250 nodes" in out
+    assert "rows in" in out and "changes-2013-04-01.csv" in out
+    assert "HTTP 404" in out and "NhskgConnectionError" in out
 
 
 def test_accountability_graph_keeps_evidence(kg: Client) -> None:
@@ -53,9 +68,9 @@ def test_subgraph_is_a_multidigraph_with_attributes(kg: Client) -> None:
 def test_commissioners_as_records_and_frames(kg: Client) -> None:
     records = kg.commissioners("service:sexual-health", as_of="2020-01-01")
     assert any(r["commissioner"]["id"] == "type:local-authority" for r in records)
-    frame = kg.commissioners("service:sexual-health", as_of="2020-01-01", as_frame=True)
+    frame = kg.commissioners("service:sexual-health", as_of="2020-01-01").as_frame()
     assert "commissioner.id" in frame.columns and len(frame) == len(records)
-    ccgs = next(r for r in kg.commissioners("service:urgent-and-emergency-care", as_of="2015-01-01", instances=True, expand=True) if r["commissioner"]["id"] == "type:ccg")
+    ccgs = next(r for r in kg.commissioners("service:urgent-and-emergency-care", as_of="2015-01-01", instance_ids=True, expand=True) if r["commissioner"]["id"] == "type:ccg")
     assert len(ccgs["instances"]) == ccgs["instance_count"] > 200 and "evidence" in ccgs["commissioner"]
 
 

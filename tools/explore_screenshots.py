@@ -30,6 +30,9 @@ SHOTS: list[tuple[str, str, str | None]] = [
     ("explore-accountability.png", "/explore?seed=type:icb&as_of=2024-06-01&view=accountability", None),
     ("explore-delegation.png", "/explore?seed=org:nhs-england&as_of=2024-06-01&view=delegation", None),
     ("explore-changes.png", "/explore?as_of=2013-06-01&view=changes", None),
+    ("explore-group.png", "/explore?seed=org:nhs-england&as_of=2016-06-01", "group:type:ccg"),
+    ("explore-lineage.png", "/explore?seed=org:nws-ccg&view=lineage", None),
+    ("explore-defunct.png", "/explore?seed=org:nws-ccg", None),
 ]
 
 
@@ -53,6 +56,13 @@ def main() -> int:
             if action == "search":
                 page.fill('[data-testid="search"]', "care board")
                 page.wait_for_selector('[data-testid="suggestions"] li[data-id]')
+                page.wait_for_timeout(300)
+            elif action and action.startswith("group:"):
+                # Open the type's group node: its panel lists and filters the instances.
+                page.evaluate(f"window.nhskgExplorer.reveal('{action}')")
+                pos = page.evaluate(f"window.nhskgExplorer.nodePosition('{action}')")
+                page.mouse.click(pos["x"], pos["y"])
+                page.wait_for_selector('[data-testid="group-members"]')
                 page.wait_for_timeout(300)
             page.screenshot(path=str(OUT / name))
             print(OUT / name)

@@ -6,7 +6,7 @@ validated parameters, the time window every landscape endpoint takes, the
 # window dependency's annotations, which refer to its closure.
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from fastapi import Depends, Query
@@ -159,3 +159,12 @@ def check_label(label: str, param: str = "label") -> str:
     if label not in ALL_LABELS:
         raise UserError(f"{param}: unknown label {label!r}; known labels: {', '.join(sorted(ALL_LABELS))}")
     return label
+
+
+# The one `format` parameter of the list endpoints (rendered by serialise.table).
+TableFormat = Annotated[
+    Literal["json", "csv", "ndjson"],
+    Query(description="json (default); csv: one row per item, the endpoint's stable columns (docs/api.md), lists joined by ';', evidence as JSON; ndjson: one JSON item a line. Both page as json does (limit, offset) and say the paging in X-Total-Count, X-Row-Count and X-Offset"),
+]
+# The OpenAPI `responses` entry of a list endpoint that takes TableFormat.
+TABLE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {"application/json": {}, "text/csv": {}, "application/x-ndjson": {}}, "description": "JSON by default; CSV (format=csv) or NDJSON (format=ndjson)"}}

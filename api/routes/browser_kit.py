@@ -3,7 +3,7 @@ vocabulary declaration and the query catalogue (see nhskg.api.browser_kit)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from nhskg.api.browser_kit import guide_html, grass
@@ -22,6 +22,6 @@ def style_grass() -> PlainTextResponse:
 
 
 @router.get("/browser/guide", response_class=HTMLResponse)
-def guide() -> HTMLResponse:
-    """A Neo4j Browser guide: `:play http://localhost:8000/browser/guide` walks through the model and runs the catalogue's questions."""
-    return HTMLResponse(guide_html(), headers=CORS)
+def guide(request: Request) -> HTMLResponse:
+    """A Neo4j Browser guide: `:play http://<this server>/browser/guide` walks through the model and asks the catalogue's research questions ("Who is an ICB accountable to?"). Its style link is this server's own address."""
+    return HTMLResponse(guide_html(base_url=str(request.base_url)), headers=CORS)

@@ -10,13 +10,13 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, require_entity, run
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, require_entity, run
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
 
 
-@router.get("/budgets", response_model=m.BudgetList, responses=errors({404: "holder names an unknown id", 422: "malformed fiscal_year, limit over the cap, unknown parameter"}))
+@router.get("/budgets", response_model=m.BudgetList, responses=TABLE_RESPONSE | errors({404: "holder names an unknown id", 422: "malformed fiscal_year, limit over the cap, unknown parameter"}))
 def budgets(
     store: Annotated[GraphStore, Depends(get_store)],
     window: AllTimeWindow,
@@ -25,6 +25,7 @@ def budgets(
     fiscal_year: Annotated[str | None, Query(pattern=r"^[0-9]{4}/[0-9]{2}$", description="fiscal year like 2017/18")] = None,
     limit: Annotated[int, Query(ge=1, le=m.BUDGET_LIMIT_MAX, description=f"page size (max {m.BUDGET_LIMIT_MAX})")] = m.BUDGET_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
+    format: TableFormat = "json",
 ):
     """Budgets, optionally by text, holder and fiscal year, with amount (GBP), the amount as worded, and evidence.
 
@@ -39,7 +40,8 @@ def budgets(
     total = run(store, "budgets_count", window, **filters)
     rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
     items = [budget_item(r["budget"], (r.get("holder") or {}).get("name")) for r in rows]
-    return {"window": window.describe(), "items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}
+    answer = {"window": window.describe(), "items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}
+    return ser.table(answer, ser.TABLE_COLUMNS["/budgets"], format, ser.file_stem("budgets", q, holder, fiscal_year))
 
 
 def budget_item(b: dict[str, Any], holder_name: str | None) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from nhskg.api.deps import get_store, request_build
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
 from nhskg.api.routes.budgets import budget_item
-from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity, run
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, DirectoryWindow, LandscapeWindow, TableFormat, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity, run
 from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
 from nhskg.queries.answers import accountable_for, ask_all_async, question, statute_for_step
 from nhskg.queries.answers import search_directory
@@ -40,7 +40,7 @@ SOURCE_META_FIELDS = tuple(m.SourceMeta.model_fields)
 IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
-@router.get("/entities", response_model=m.EntityList, responses=errors())
+@router.get("/entities", response_model=m.EntityList, responses={**TABLE_RESPONSE, **errors()})
 async def search_entities(
     request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
@@ -52,6 +52,7 @@ async def search_entities(
     code: Annotated[str | None, Query(min_length=1, max_length=40, description="the body with this ODS or ONS code, current or former, any date (e.g. 09Y, E38000246)")] = None,
     limit: Annotated[int, Query(ge=1, le=m.ENTITY_LIMIT_MAX, description=f"page size (max {m.ENTITY_LIMIT_MAX})")] = m.ENTITY_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
+    format: TableFormat = "json",
 ):
     """Find entities by name, alias or code, optionally by label, type, parent, date or period.
 
@@ -80,16 +81,17 @@ async def search_entities(
         # big directory; the closest names when nothing contains q): in a
         # worker thread, so that no other request waits on it.
         found = await anyio.to_thread.run_sync(lambda: search_entities_answer(store, window, limit=limit, offset=offset, directory=directory, **filters))
-    return ser.json_response(
-        {
-            "window": window.describe(),
-            "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
-            "total": found.total,
-            "limit": limit,
-            "offset": offset,
-            "similar": found.similar,
-        }
-    )
+    answer = {
+        "window": window.describe(),
+        "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
+        "total": found.total,
+        "limit": limit,
+        "offset": offset,
+        "similar": found.similar,
+    }
+    if format != "json":
+        return ser.table(answer, ser.TABLE_COLUMNS["/entities"], format, ser.file_stem("entities", q, label, instance_of, part_of, code, window.as_of))
+    return ser.json_response(answer)
 
 
 @router.get("/entities/{id}", response_model=m.EntityDetail, responses=errors())
@@ -253,13 +255,14 @@ def history(
     return out
 
 
-@router.get("/entities/{id}/accountable-bodies", response_model=m.AccountableBodies, responses=errors())
+@router.get("/entities/{id}/accountable-bodies", response_model=m.AccountableBodies, responses={**TABLE_RESPONSE, **errors()})
 def accountable_bodies(
     id: EntityId,
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
     limit: Annotated[int, Query(ge=1, le=m.ACCOUNTABLE_LIMIT_MAX, description=f"page size (max {m.ACCOUNTABLE_LIMIT_MAX})")] = m.ACCOUNTABLE_LIMIT_DEFAULT,
     offset: Annotated[int, Query(ge=0, le=m.OFFSET_MAX, description=f"rows to skip (max {m.OFFSET_MAX})")] = 0,
+    format: TableFormat = "json",
 ):
     """Who answers to this body, transitively, on the date or in the period: types and real bodies (NHS England <- the ICBs <- ...).
 
@@ -268,16 +271,17 @@ def accountable_bodies(
     on the chain holds in the window. Type-level accountability reaches real
     bodies (an ICB answers to NHS England because every ICB does)."""
     entity = require_entity(store, id)
-    answer = accountable_bodies_answer(store, id, window)
-    rows = answer.rows
+    found = accountable_bodies_answer(store, id, window)
+    rows = found.rows
     names = briefs(store, {v for r in rows for v in r["via"]})
     page = rows[offset : offset + limit]
-    return {
+    answer = {
         "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
         "window": window.describe(),
         "items": [{"node": {**ser.brief(r), "status": r.get("status") or "in_force"}, "distance": r["distance"], "via": [ser.brief_or_id(names, v) for v in r["via"]]} for r in page],
         "total": len(rows),
         "limit": limit,
         "offset": offset,
-        "truncated": answer.truncated,
+        "truncated": found.truncated,
     }
+    return ser.table(answer, ser.TABLE_COLUMNS["/entities/{id}/accountable-bodies"], format, ser.file_stem("accountable-bodies", id, window.as_of))

@@ -33,9 +33,9 @@ def explore(
     from_: Annotated[str | None, Query(alias="from", max_length=40, description="start of a period (period mode), ISO date", json_schema_extra=DATE_SCHEMA)] = None,
     to: Annotated[str | None, Query(max_length=40, description="end of the period, exclusive", json_schema_extra=DATE_SCHEMA)] = None,
     status: Annotated[str | None, Query(max_length=200, description="statuses to show: a comma list, or any (default in_force)", json_schema_extra={"pattern": STATUS_PATTERN})] = None,
-    view: Annotated[Literal["neighbourhood", "accountability", "delegation", "changes"] | None, Query(description="the view to open")] = None,
+    view: Annotated[Literal["neighbourhood", "accountability", "delegation", "lineage", "changes"] | None, Query(description="the view to open")] = None,
 ) -> HTMLResponse:
-    """The graph explorer page: search, an entity panel with evidence, the neighbourhood graph, a date control (1990-2026) and a period mode, accountability / delegation / changes views, GraphML and CSV export. `?seed=ID&as_of=DATE` opens on that entity and day."""
+    """The graph explorer page: search, an entity panel with evidence, the neighbourhood graph, a date control (1990-2026) and a period mode, accountability / delegation / lineage / changes views, GraphML and CSV export. `?seed=ID&as_of=DATE` opens on that entity and day."""
     try:
         Window.from_request(as_of, from_, to, status)
     except WindowError as exc:

@@ -11,7 +11,7 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store, live_build, request_build
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, LandscapeWindow, choices_pattern, comma_list, require_entity
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, LandscapeWindow, TableFormat, choices_pattern, comma_list, require_entity
 from nhskg.core.timescope import BEGINNING, END, Window
 from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
 from nhskg.queries.commissioning import COMMISSIONING
@@ -26,7 +26,7 @@ EXPAND_COMMISSIONERS = choices_pattern(("commissioner", "instances"))
 COMMISSIONER_FIELDS = tuple(m.Commissioner.model_fields)  # the declared fields of an item, in order
 
 
-@router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=errors({404: "no service with that id"}))
+@router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=TABLE_RESPONSE | errors({404: "no service with that id"}))
 async def commissioners(
     request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:sexual-health", max_length=200)],
@@ -48,6 +48,7 @@ async def commissioners(
             "their ids in `instances` with expand=instances); list: one row per body, each with its own fact and evidence"
         ),
     ] = "group",
+    format: TableFormat = "json",
 ):
     """Who commissions the service on the date (or in the period), and on what basis (statutory, delegated, ...).
 
@@ -123,7 +124,10 @@ async def commissioners(
             )
         )
     # Written as it is, in the model's field order (tests/test_api_json_answers.py).
-    return ser.json_response({"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items})
+    out = {"service": ser.brief(answer.service), "as_of": window.as_of, "window": window.describe(), "items": items}
+    if format != "json":
+        return ser.table(out, ser.TABLE_COLUMNS["/services/{id}/commissioners"], format, ser.file_stem("commissioners", id, window.as_of))
+    return ser.json_response(out)
 
 
 def _about_some(rel: dict[str, Any]) -> bool:
@@ -146,7 +150,7 @@ def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
     return row
 
 
-@router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=errors({404: "no service with that id"}))
+@router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=TABLE_RESPONSE | errors({404: "no service with that id"}))
 def timeline(
     request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:dental-services", max_length=200)],
@@ -154,6 +158,7 @@ def timeline(
     build: Annotated[str | None, Depends(live_build)],
     window: AllTimeWindow,
     expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: full records instead of briefs")] = None,
+    format: TableFormat = "json",
 ):
     """Who commissioned the service over time (all time unless narrowed), as intervals [from, to) with basis and evidence.
 
@@ -186,4 +191,5 @@ def timeline(
                 "instance_count": r.instance_count,
             }
         )
-    return {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "window": window.describe(), "items": items}
+    answer = {"service": ser.brief({**row["properties"], "labels": row["labels"]}), "window": window.describe(), "items": items}
+    return ser.table(answer, ser.TABLE_COLUMNS["/services/{id}/timeline"], format, ser.file_stem("timeline", id))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import AllTimeWindow, require_entity
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, require_entity
 from nhskg.api.strict import errors
 from nhskg.graph import GraphStore
 from nhskg.queries.answers import statute_effects
@@ -17,11 +17,12 @@ from nhskg.queries.answers import statute_effects
 router = APIRouter(tags=["statutes"])
 
 
-@router.get("/statutes/{id}/effects", response_model=m.StatuteEffects, responses=errors({404: "no entity with that id"}))
+@router.get("/statutes/{id}/effects", response_model=m.StatuteEffects, responses=TABLE_RESPONSE | errors({404: "no entity with that id"}))
 def effects(
     id: Annotated[str, Path(description="statute (or policy) id, e.g. statute:health-and-social-care-act-2012", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: AllTimeWindow,
+    format: TableFormat = "json",
 ):
     """What an Act established, abolished, renamed, enabled or conferred, over all time unless narrowed.
 
@@ -47,4 +48,5 @@ def effects(
         }
         for e in statute_effects(store, id, window)
     ]
-    return {"statute": ser.brief({**entity["properties"], "labels": entity["labels"]}), "window": window.describe(), "items": items, "total": len(items)}
+    answer = {"statute": ser.brief({**entity["properties"], "labels": entity["labels"]}), "window": window.describe(), "items": items, "total": len(items)}
+    return ser.table(answer, ser.TABLE_COLUMNS["/statutes/{id}/effects"], format, ser.file_stem("effects", id))

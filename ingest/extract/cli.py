@@ -44,6 +44,14 @@ def register(subparsers: Any) -> None:
     e.set_defaults(func=run_eval)
 
 
+def require_spacy(command: str) -> None:
+    """spaCy comes with the `extract` extra, not the base install: say so in one line."""
+    import importlib.util
+
+    if importlib.util.find_spec("spacy") is None:
+        raise UserError(f"nhskg {command} needs spaCy, which the base install leaves out: pip install 'nhskg[extract]' (from a clone: pip install -e '.[extract]')")
+
+
 def _load_kb(dirs: list[str] | None) -> Any:
     from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base
 
@@ -59,6 +67,7 @@ def _progress(message: str) -> None:
 
 
 def run_extract(args: argparse.Namespace) -> int:
+    require_spacy("extract")
     """Extract from each file; print one JSON object (or a list, for several files)."""
     from nhskg.ingest.extract.gazetteer import build_gazetteer
     from nhskg.ingest.extract.output import report, write_candidates
@@ -88,6 +97,7 @@ def run_extract(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
+    require_spacy("extract-eval")
     """Print the quality table (Markdown) or the numbers (JSON)."""
     from nhskg.ingest.extract.evaluate import evaluate, markdown_table
 
