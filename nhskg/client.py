@@ -457,11 +457,22 @@ class Client:
         wanted = _comma([name for name, on in (("commissioner", expand), ("instances", instance_ids)) if on])
         return self._records(self.get(f"/services/{service_id}/commissioners", expand=wanted, instances=None if instances == "group" else instances, include_parts=None if include_parts else "false", **_window(as_of, from_, to, status)))
 
+    def commissions(self, entity_id: str, *, as_of: str | None = None, from_: str | None = None, to: str | None = None, status: Status = None, basis: str | None = None) -> Records:
+        """What a body (or a type) commissioned in the window (``GET /entities/{id}/commissions``):
+        each service with its basis (statutory, delegated, ...), its dates and
+        where the fact comes from (its type, a cohort, or a delegation).
+
+        >>> services = {r["service"]["id"] for r in kg.commissions("type:icb", as_of="2024-06-01")}
+        >>> "service:urgent-and-emergency-care" in services
+        True
+        """
+        return self._records(self.get(f"/entities/{entity_id}/commissions", basis=basis, **_window(as_of, from_, to, status)))
+
     def service_timeline(self, service_id: str, *, as_of: str | None = None, from_: str | None = None, to: str | None = None, status: Status = None, expand: bool = False) -> Records:
         """Who commissioned the service over time: intervals ``[from, to)`` with basis and evidence.
 
         >>> kg.service_timeline("service:dental-services")[0]["from"]
-        '2002-04-01'
+        '1991-04-01'
         """
         return self._records(self.get(f"/services/{service_id}/timeline", expand="commissioner" if expand else None, **_window(as_of, from_, to, status)))
 
@@ -494,7 +505,7 @@ class Client:
         says how many). ``kind``, ``label`` and ``instance_of`` narrow it.
 
         >>> april = kg.changes("2013-04-01", "2013-04-02")
-        >>> april[0]["entities"][0]["id"].startswith(("type:", "statute:")), april.complete
+        >>> any(e["id"].startswith(("type:", "statute:")) for e in april[0]["entities"]), april.complete
         (True, True)
         """
         params = {"kind": _comma(kind), "label": label, "instance_of": instance_of, "fold": "true" if fold else None, **_window(as_of, from_, to, status)}

@@ -168,6 +168,7 @@ ENDPOINTS = {
     "/entities/{id}/delegations": "delegations",
     "/entities/{id}/history": "history",
     "/entities/{id}/accountable-bodies": "accountable_bodies",
+    "/entities/{id}/commissions": "commissions",
     "/statutes/{id}/effects": "statute_effects",
     "/changes": "changes",
     "/services/{id}/commissioners": "commissioners",

@@ -49,7 +49,7 @@ def budget_item(b: dict[str, Any], holder_name: str | None) -> dict[str, Any]:
     return {
         "id": b["id"],
         "name": b.get("name"),
-        "amount_gbp": b["amount_gbp"],
+        "amount_gbp": float(b["amount_gbp"]),  # as the JSON answer gives it (BudgetItem.amount_gbp is a float), so CSV and JSON agree
         "fiscal_year": b.get("fiscal_year"),
         "holder": b.get("holder"),
         "holder_name": holder_name,
