@@ -2,290 +2,36 @@
 apply, in one place (routes only render them; the client and notebooks can
 call them too):
 
-- the service hierarchy: a part is answered by the commissioners of its
-  nearest ancestor that has any, unless something more specific (its own
-  commissioning, or a delegation that names it) covers it in the window;
 - delegation does not move accountability: the body that stays accountable
   is the record's `accountability_retained_by`, else the delegator;
 - the statute behind a succession step: stated on the step, else inferred
   from what abolished the predecessor or established the successor;
 - the neighbourhood walk behind /subgraph (breadth-first, one query a hop, or in memory: nhskg.queries.adjacency).
+
+The service hierarchy is in nhskg.queries.hierarchy, running catalogue
+queries in nhskg.queries.run (both re-exported here).
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
-from nhskg.queries.catalogue import load_catalogue
 from nhskg.queries.adjacency import Adjacency, breadth_first
-from nhskg.queries.commissioning import INHERITS, CommissioningIndex
 from nhskg.queries.directory import DIRECTORIES, RANKS, Directory, Filters
-
-
-def ask(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
-    """Run catalogue query `name` with parameters checked by the catalogue
-    (UserError naming the parameter); a windowed query gets `window`."""
-    return store.run_read(*question(name, window, **params))
-
-
-# A catalogue query with its checked parameters: (cypher, parameters).
-Question = tuple[str, dict[str, Any]]
-
-
-def question(name: str, /, window: Window | None = None, **params: Any) -> Question:
-    """Catalogue query `name`, its parameters checked as `ask` checks them,
-    ready to be asked with others (ask_all)."""
-    entry = load_catalogue().get(name)
-    raw = dict(params)
-    if entry.windowed and window is not None:
-        raw["window"] = window
-    return entry.cypher, entry.coerce(raw)
-
-
-def ask_all(store: GraphStore, *questions: Question) -> list[list[dict[str, Any]]]:
-    """Questions that do not depend on each other's answers, asked in one
-    round trip where the engine allows (GraphStore.run_reads); their rows
-    in order."""
-    return store.run_reads(questions)
-
-
-async def ask_all_async(store: GraphStore, *questions: Question) -> list[list[dict[str, Any]]]:
-    """ask_all for a caller on the event loop (GraphStore.run_reads_async)."""
-    return await store.run_reads_async(questions)
-
-
-# --- the service hierarchy ------------------------------------------------------
-
-
-@dataclass
-class CommissionerRow:
-    commissioner: dict[str, Any]
-    relationship: dict[str, Any]
-    service_id: str
-    via: dict[str, Any] | None = None  # the part commissioned (include_parts)
-    from_parent: dict[str, Any] | None = None  # the ancestor whose commissioner answers for the service
-    depth: int = 0
-    # Grouped answers, on a type's row: how many real bodies hold its fact,
-    # and (when asked for) their ids.
-    instance_count: int | None = None
-    instances: list[str] | None = None
-
-
-@dataclass
-class Commissioners:
-    rows: list[CommissionerRow] = field(default_factory=list)
-    ancestors: list[dict[str, Any]] = field(default_factory=list)
-    service: dict[str, Any] | None = None  # the service's record; None: no such service
-
-
-
-
-def group_instances(rows: list[CommissionerRow], with_ids: bool = True) -> list[CommissionerRow]:
-    """Fold the rows real bodies inherit from their type into the type's own
-    row: "CCGs commission urgent and emergency care (209 bodies)" rather
-    than 209 copies of the same fact and evidence. A row is folded only when
-    its type's row (same service, part and parent, same basis) is there too.
-    A row may stand for many bodies at once (`body_count`, and `bodies`, their
-    ids, when they were read: service_commissioners_folded,
-    service_commissioner_instances). with_ids: a type's row lists its bodies
-    (an empty list when none holds its fact)."""
-    def context(row: CommissionerRow) -> tuple[Any, ...]:
-        return (row.service_id, (row.via or {}).get("id"), (row.from_parent or {}).get("id"), row.relationship.get("basis"))
-
-    types = {(r.commissioner.get("id"), *context(r)): r for r in rows if r.relationship.get("rule") != INHERITS}
-    out: list[CommissionerRow] = []
-    for row in rows:
-        owner = types.get((row.relationship.get("inherited_from"), *context(row))) if row.relationship.get("rule") == INHERITS else None
-        if owner is None:
-            out.append(row)
-            continue
-        rel = row.relationship
-        owner.instance_count = (owner.instance_count or 0) + rel.get("body_count", 1)
-        if with_ids:
-            if owner.instances is None:
-                owner.instances = []
-            owner.instances.extend(rel.get("bodies", [row.commissioner["id"]]))
-    for row in out:
-        if row.instance_count is None and "OrganisationType" in (row.commissioner.get("labels") or []):
-            row.instance_count = 0
-            row.instances = [] if with_ids else None
-    return out
-
-
-def service_commissioners(
-    store: GraphStore, service_id: str, window: Window, include_parts: bool = True, grouped: bool = False, instance_ids: bool = True
-) -> Commissioners:
-    """Who commissions the service in the window, by the hierarchy rule.
-    grouped: the facts bodies inherit from their type folded into the type's
-    row, with their ids only when instance_ids (otherwise counted: a type at
-    100,000 organisations has thousands of bodies). `service` is None when
-    the id is not a service (then nothing else is used).
-
-    One round trip asks the lineage and the facts of the service and its
-    parts together. Only when the service has none of its own in the window
-    are its ancestors' facts read (then the nearest ancestor that has any
-    answers for it: _commissioner_rows), the nearest first. A service with
-    facts of its own never reads its ancestors' (a root at 100,000
-    organisations has tens of thousands)."""
-    found = _hierarchy_answer(_FactReader(store, window, grouped, instance_ids), service_id, include_parts, grouped, instance_ids)
-    if found is None:
-        return Commissioners()
-    out, answered_by, parts = found
-    if grouped and _unfolded(out):
-        # Bodies whose type's row is not in the answer stand alone, each with
-        # its full record: rare, so read every row in full this once.
-        every = _FactReader(store, window, False, False)
-        every_row = every.read([*answered_by, *(p["id"] for p in parts)])
-        service = out.service
-        out = _commissioner_rows(every_row, service_id, parts, out.ancestors, grouped, instance_ids)
-        out.service = service
-    return out
-
-
-def service_commissioners_from(index: CommissioningIndex, service_id: str, window: Window, include_parts: bool = True, instance_ids: bool = True) -> Commissioners | None:
-    """service_commissioners, grouped, from a worker's commissioning index
-    (nhskg.queries.commissioning) instead of the engine: the same rows, each
-    commissioner a brief (id, name, labels, dates, status) rather than its
-    full record. None when the engine must answer: the id is not a service
-    of the index's build, or a body's fact has no type row to fold into."""
-    found = _hierarchy_answer(_IndexReader(index, window, instance_ids), service_id, include_parts, True, instance_ids)
-    if found is None or _unfolded(found[0]):
-        return None
-    return found[0]
-
-
-def _unfolded(answer: Commissioners) -> bool:
-    """Whether a grouped answer has rows of bodies left with no type row to fold into."""
-    return any("body_count" in r.relationship for r in answer.rows)
-
-
-def _hierarchy_answer(
-    facts: "_FactReader | _IndexReader", service_id: str, include_parts: bool, grouped: bool, instance_ids: bool
-) -> tuple[Commissioners, list[str], list[dict[str, Any]]] | None:
-    """The hierarchy rule over what `facts` reads: (the answer, the services
-    whose facts answer for the service itself, its parts); None when the id
-    is not a service."""
-    lineage, rows = facts.lineage_and_facts(service_id, include_parts)
-    if lineage is None:
-        return None
-    parts = sorted((p for p in lineage["parts"] if p), key=lambda p: (p["depth"], p["id"]))
-    ancestors = sorted((a for a in lineage["ancestors"] if a), key=lambda a: (a["distance"], a["id"]))
-    answered_by = [service_id]
-    if ancestors and not any(r["service_id"] == service_id for r in rows):
-        # The nearest ancestor first, the others only when it has no facts
-        # either: at 100,000 organisations each has thousands of them.
-        answered_by = [a["id"] for a in ancestors]
-        found = facts.read([ancestors[0]["id"]])
-        if not found and ancestors[1:]:
-            found = facts.read([a["id"] for a in ancestors[1:]])
-        rows += found
-    out = _commissioner_rows(rows, service_id, parts, ancestors, grouped, instance_ids)
-    out.service = lineage["service"]
-    return out, answered_by, parts
-
-
-@dataclass
-class _FactReader:
-    """The COMMISSIONS facts into services, as an answer reads them from the
-    engine: every row in full (service_commissioners), or folded (grouped),
-    the facts bodies inherit from their type as one row per type and basis
-    with `body_count` (a service a type commissions has a row per body, each
-    a copy of the type's fact and evidence: 23,689 rows for a synthetic
-    service at 100,000 organisations) and, with instance_ids, the bodies'
-    ids (`bodies`, from service_commissioner_instances, asked in the same
-    round trip)."""
-
-    store: GraphStore
-    window: Window
-    grouped: bool
-    instance_ids: bool
-
-    def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        """(the service_lineage row, None when the id is not a service; the
-        facts of the service and, with include_parts, of its parts), in one
-        round trip."""
-        lineage, rows = self._read([service_id], include_parts, question("service_lineage", self.window, id=service_id, include_parts=include_parts))
-        return (lineage[0] if lineage else None), rows
-
-    def read(self, ids: list[str]) -> list[dict[str, Any]]:
-        """The facts of `ids` (not of their parts)."""
-        return self._read(ids, False)[1]
-
-    def _read(self, ids: list[str], include_parts: bool, *before: Question) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        name = "service_commissioners_folded" if self.grouped else "service_commissioners"
-        asked = [*before, question(name, self.window, ids=ids, include_parts=include_parts)]
-        if self.grouped and self.instance_ids:
-            asked.append(question("service_commissioner_instances", self.window, ids=ids, include_parts=include_parts))
-        answers = ask_all(self.store, *asked)
-        first = answers[0] if before else []
-        rows = answers[len(before)]
-        if self.grouped:
-            bodies = {(g["service_id"], g["type_id"], g["basis"]): g["instances"] for g in answers[-1]} if self.instance_ids else {}
-            for row in rows:
-                if row["commissioner"] is None:
-                    row["commissioner"] = {"id": None}
-                    if self.instance_ids:
-                        rel = row["relationship"]
-                        rel["bodies"] = bodies.get((row["service_id"], rel["inherited_from"], rel["basis"]), [])
-        return first, rows
-
-
-@dataclass
-class _IndexReader:
-    """_FactReader's grouped rows, from a commissioning index (no engine)."""
-
-    index: CommissioningIndex
-    window: Window
-    instance_ids: bool
-
-    def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        lineage = self.index.lineage(service_id, self.window, include_parts)
-        if lineage is None:
-            return None, []
-        # The parts the lineage walked to are those whose facts count (as
-        # service_commissioners' include_parts finds them): not walked twice.
-        return lineage, self.read([service_id, *(p["id"] for p in lineage["parts"])])
-
-    def read(self, ids: list[str]) -> list[dict[str, Any]]:
-        return self.index.folded_rows(ids, self.window, self.instance_ids)
-
-
-def _commissioner_rows(
-    rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool, instance_ids: bool = True
-) -> Commissioners:
-    """The service hierarchy rule over the rows of service_commissioners."""
-    by_service: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        by_service.setdefault(row["service_id"], []).append(row)
-
-    out = Commissioners(ancestors=ancestors)
-    own = by_service.get(service_id, [])
-    if own:
-        out.rows.extend(CommissionerRow(r["commissioner"], r["relationship"], service_id) for r in own)
-    else:
-        # Nothing more specific covers the service: its nearest ancestor with
-        # commissioners answers for it (dental services <- primary care).
-        for anc in ancestors:
-            found = by_service.get(anc["id"], [])
-            if found:
-                out.rows.extend(
-                    CommissionerRow(r["commissioner"], r["relationship"], service_id, from_parent={"id": anc["id"], "name": anc["name"]}, depth=-anc["distance"])
-                    for r in found
-                )
-                break
-    for part in parts:
-        out.rows.extend(
-            CommissionerRow(r["commissioner"], r["relationship"], part["id"], via={"id": part["id"], "name": part["name"]}, depth=part["depth"])
-            for r in by_service.get(part["id"], [])
-        )
-    if grouped:
-        out.rows = group_instances(out.rows, instance_ids)
-    return out
+from nhskg.queries.hierarchy import (  # noqa: F401  (re-exported)
+    CommissionerRow,
+    Commissioners,
+    group_instances,
+    service_commissioners,
+    service_commissioners_from,
+    service_timeline,
+)
+from nhskg.queries.run import Question, ask, ask_all, ask_all_async, question  # noqa: F401  (re-exported)
 
 
 # --- delegation and accountability ----------------------------------------------
@@ -751,45 +497,3 @@ def changes(store: GraphStore, window: Window, kinds: Iterable[str] | None = Non
     found += _commissioning_changes(ask(store, "changes_commissioning", window), window)
     wanted = set(kinds) if kinds else set(CHANGE_KINDS)
     return sorted((c for c in found if c.kind in wanted), key=Change.sort_key)
-
-
-# --- a service's commissioners over time --------------------------------------------
-
-
-def service_timeline(store: GraphStore, service_id: str, window: Window, index: CommissioningIndex | None = None) -> list[dict[str, Any]]:
-    """Who commissioned the service over time, as intervals: the window is cut
-    at every day its commissioning (or its ancestors') can change, each piece
-    answered by the service-hierarchy rule, and equal neighbours joined.
-    With a commissioning index of the live build, from memory (at 100,000
-    organisations a service of a synthetic type changes on hundreds of days,
-    each an answer of its own: 40 s from the engine); a piece the index
-    leaves to the engine is still asked of it."""
-    always = Window.always(window.statuses)
-    lineage = index.lineage(service_id, always, False) if index is not None else next(iter(ask(store, "service_lineage", always, id=service_id, include_parts=False)), None)
-    ancestors = [a["id"] for a in (lineage["ancestors"] if lineage else []) if a]
-    if index is not None:
-        days = index.change_days([service_id, *ancestors], window)
-    else:
-        days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
-    cuts = sorted({window.start, window.end, *(d for d in days if window.start < d < window.end)})
-    intervals: list[dict[str, Any]] = []
-    ending: dict[tuple[Any, ...], dict[str, Any]] = {}  # by key, the first interval that reaches this piece's start
-    for start, end in zip(cuts, cuts[1:]):
-        piece = Window(start, end, window.statuses)
-        answer = service_commissioners_from(index, service_id, piece, include_parts=False) if index is not None else None
-        if answer is None:
-            answer = service_commissioners(store, service_id, piece, include_parts=False, grouped=True)
-        reaching: dict[tuple[Any, ...], dict[str, Any]] = {}
-        for row in answer.rows:
-            # A type's row is the same fact only while the same bodies hold it:
-            # a merger of CCGs starts a new interval.
-            key = (row.commissioner["id"], row.relationship.get("id"), (row.from_parent or {}).get("id"), tuple(row.instances or ()))
-            last = ending.get(key)
-            if last is not None and last["to"] == start:
-                last["to"] = end
-            else:
-                last = {"from": start, "to": end, "row": row}
-                intervals.append(last)
-            reaching.setdefault(key, last)
-        ending = reaching
-    return sorted(intervals, key=lambda i: (i["from"], i["row"].commissioner["id"]))
