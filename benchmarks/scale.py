@@ -48,7 +48,7 @@ from faults import NHSKG, cli_env, free_port, get  # noqa: E402
 from benchmarks.synthetic import sizes, synthetic_source  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 from nhskg.core.timescope import Window  # noqa: E402
-from nhskg.gcpause import gc_paused  # noqa: E402
+from nhskg.core.gcpause import gc_paused  # noqa: E402
 from nhskg.graph.falkordb_engine import FalkorDBStore  # noqa: E402
 from nhskg.graph.store import GraphData  # noqa: E402
 from nhskg.ingest.pipeline import complete_graph  # noqa: E402

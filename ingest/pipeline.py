@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nhskg.gcpause import gc_paused
+from nhskg.core.gcpause import gc_paused
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events

@@ -6,7 +6,7 @@ call them too):
   is the record's `accountability_retained_by`, else the delegator;
 - the statute behind a succession step: stated on the step, else inferred
   from what abolished the predecessor or established the successor;
-- the neighbourhood walk behind /subgraph (breadth-first, one query a hop, or in memory: nhskg.queries.adjacency).
+- the neighbourhood walk behind /subgraph (breadth-first, one query a hop).
 
 The service hierarchy is in nhskg.queries.hierarchy, running catalogue
 queries in nhskg.queries.run (both re-exported here).
@@ -15,20 +15,18 @@ queries in nhskg.queries.run (both re-exported here).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import islice
 from dataclasses import dataclass
 from typing import Any
 
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
-from nhskg.queries.adjacency import Adjacency, breadth_first
-from nhskg.queries.directory import DIRECTORIES, RANKS, Directory, Filters
 from nhskg.queries.hierarchy import (  # noqa: F401  (re-exported)
     CommissionerRow,
     Commissioners,
     group_instances,
     service_commissioners,
-    service_commissioners_from,
     service_timeline,
 )
 from nhskg.queries.run import Question, ask, ask_all, ask_all_async, question  # noqa: F401  (re-exported)
@@ -88,35 +86,16 @@ def neighbourhood(
     seed_holds: bool = True,
     full_nodes: bool = True,
     full_edges: bool = True,
-    adjacency: Adjacency | None = None,
     edge_shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> Neighbourhood:
     """Breadth-first from the seed, one catalogue query per hop, then the
     induced edges. The seed is always included, but walked from only when it
     holds in the window. Nodes and edges are full records (every property,
     evidence included) or briefs (entity_briefs rows; subgraph_edge_briefs
-    rows, which keep each edge's id and source ids): reading a thousand
-    edges' evidence from the engine was most of a depth-2 request.
-
-    With the adjacency of the live build (nhskg.queries.adjacency) holding
-    the seed, the walk and the briefs come from memory, the same answers;
-    full records are still read from the engine, for the nodes and edges
-    the walk found (exports). `edge_shape`: what each edge row is given as
-    (the route's brief or record; the rows themselves when None)."""
+    rows, which keep each edge's id and source ids).
+    `edge_shape`: what each edge row is given as (the route's brief or
+    record; the rows themselves when None)."""
     label_list = list(labels) if labels else None
-    if adjacency is not None and adjacency.slot(seed) is not None:
-        walk = adjacency.walk(seed, depth, window, label_list, max_nodes, max_edges, seed_holds)
-        if full_nodes:
-            nodes = [r["node"] for r in ask(store, "subgraph_nodes", ids=walk.ids)]
-        else:
-            nodes = adjacency.node_briefs(walk.ids)
-        if full_edges:  # the same edges the walk found, read whole
-            edges = [r["edge"] for r in ask(store, "subgraph_edges", window, ids=walk.ids, limit=max_edges)]
-            if edge_shape is not None:
-                edges = [edge_shape(e) for e in edges]
-        else:
-            edges = adjacency.edge_briefs(walk.edges, edge_shape)
-        return Neighbourhood(walk.ids, nodes, edges, walk.truncated)
 
     def hop(frontier: list[str], known: set[str]) -> list[str]:
         rows = ask(store, "subgraph_neighbours", window, ids=frontier, labels=label_list, limit=max_nodes + len(known) + 1)
@@ -136,9 +115,35 @@ def neighbourhood(
     return Neighbourhood(seen, nodes, edges, truncated)
 
 
+def breadth_first(seed: str, depth: int, max_nodes: int, from_seed: bool, hop: Callable[[list[str], set[str]], Iterable[str]]) -> tuple[list[str], set[str], bool]:
+    """The neighbourhood walk's frame: up to `depth` hops from the seed (none
+    when not `from_seed`: a seed that does not hold stands alone), `hop(frontier,
+    known)` giving the next nodes in the order the cap keeps them (known ones
+    are skipped), at most `max_nodes` in all. (nodes in the order reached,
+    the same as a set, whether the cap bit)."""
+    seen = [seed]
+    known = {seed}
+    frontier = [seed] if from_seed else []
+    truncated = False
+    for _ in range(depth):
+        if not frontier:
+            break
+        room = max_nodes - len(seen)
+        # One more than there is room for tells whether the cap bites.
+        new = list(islice((n for n in hop(frontier, known) if n not in known), room + 1))
+        if len(new) > room:
+            new, truncated = new[:room], True
+        seen.extend(new)
+        known.update(new)
+        frontier = new
+    return seen, known, truncated
+
+
 # --- finding things -------------------------------------------------------------
 
 SIMILAR_CUTOFF = 0.72
+# What entity_search's rank numbers mean (`match` in /entities).
+RANKS = ("exact", "alias_or_code", "prefix", "contains")
 
 
 class _Matcher:
@@ -179,7 +184,7 @@ class _Matcher:
 def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = SIMILAR_CUTOFF, rows: Iterable[Mapping[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The entities whose id, id slug, name, alias or code is closest to `text`
     (the typo-tolerant search, and the suggestions of a 404), best first.
-    `rows`: the entity_names rows when the caller holds them (the search directory)."""
+    `rows`: the entity_names rows when the caller holds them."""
     text = text[:200]
     matchers = [_Matcher(text, cutoff), _Matcher(text.split(":", 1)[-1].replace("-", " "), cutoff)]
     scored = []
@@ -195,15 +200,8 @@ def closest_entities(store: GraphStore, text: str, n: int = 5, cutoff: float = S
 
 
 def suggest_entities(store: GraphStore, text: str, n: int = 5) -> list[dict[str, Any]]:
-    """closest_entities for the suggestions of a 404 or a search miss, scored through this
-    worker's search directory of the live build (read now when it has none),
-    which scores only likely candidates on a large graph: reading and scoring
-    every name from the engine took 15 s an unknown id at 100,000
-    organisations. An unversioned graph (no build id) is scored from the engine."""
-    build = store.build_info()
-    if build is None:
-        return closest_entities(store, text, n)
-    return closest_entities(store, text, n, rows=DIRECTORIES.require(store, build.build_id).similar_rows(text))
+    """closest_entities for the suggestions of a 404 or a search miss."""
+    return closest_entities(store, text, n)
 
 
 @dataclass
@@ -213,15 +211,10 @@ class Search:
     similar: bool = False  # nothing contained q: these are the closest names
 
 
-def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, directory: Directory | None = None, **filters: Any) -> Search:
+def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
     """/entities: substring matches ranked (exact name, exact alias or code,
-    prefix, the rest); when nothing contains q, the closest names instead.
-    With the directory of the live build, answered from it (the same answer,
-    nhskg.queries.directory); else by the catalogue's entity_search."""
-    if directory is not None:
-        found = search_directory(store, directory, window, limit=limit, offset=offset, **filters)
-        if found is not None:
-            return found
+    prefix, the rest: RANKS, entity_search's rank numbers); when nothing
+    contains q, the closest names instead."""
     items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
     # Every row carries the count; an empty page counts only when it is past the end.
     if items:
@@ -242,45 +235,6 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     for item in similar:
         item.pop("rank", None)
         item.pop("total", None)
-    return Search(similar[offset : offset + limit], len(similar), similar=True)
-
-
-def search_directory(
-    store: GraphStore,
-    directory: Directory,
-    window: Window,
-    *,
-    limit: int,
-    offset: int,
-    q: str | None,
-    label: str | None,
-    instance_of: str | None,
-    part_of: str | None,
-    code: str | None,
-    closest: bool = True,
-) -> Search | None:
-    """search_entities from the directory; None when it cannot answer exactly,
-    or (closest=False) when nothing contains q: the closest names compare q
-    with every name (~0.2-0.5 s at 1,640 entities), which a caller on the
-    event loop leaves to a worker thread."""
-    links = [question("entity_links_in", window, target=target, rel=rel) for rel, target in (("INSTANCE_OF", instance_of), ("PART_OF", part_of)) if target is not None]
-    # Both filters' links in one round trip; an entity must have every link asked for.
-    linked = frozenset.intersection(*(frozenset(rows[0]["ids"]) for rows in ask_all(store, *links))) if links else None
-    filters = Filters(label=label, code=code, linked=linked)
-    hits = directory.matches(q) if q else directory.every()
-    if hits is None:
-        return None
-    kept = directory.select(hits, window, filters)
-    if kept is None:
-        return None
-    if kept or not q:
-        return Search([{**directory.row(slot), "match": RANKS[rank] if q else None} for slot, rank in kept[offset : offset + limit]], len(kept))
-    if not closest:
-        return None
-    # Typo tolerance, as above: the closest names the other filters allow.
-    close = closest_entities(store, q, n=50, rows=directory.similar_rows(q))
-    allowed = directory.select(((slot, 0) for slot in directory.slots([c["id"] for c in close])), window, filters) or []
-    similar = [{**directory.row(slot), "match": "similar"} for slot, _ in allowed]
     return Search(similar[offset : offset + limit], len(similar), similar=True)
 
 

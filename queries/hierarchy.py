@@ -11,8 +11,10 @@ from typing import Any
 
 from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
-from nhskg.queries.commissioning import INHERITS, CommissioningIndex
 from nhskg.queries.run import Question, ask, ask_all, question
+
+# The rule of the COMMISSIONS facts a body inherits from its type (ingest.derive).
+INHERITS = "instance-inherits-type"
 
 
 @dataclass
@@ -100,25 +102,13 @@ def service_commissioners(
     return out
 
 
-def service_commissioners_from(index: CommissioningIndex, service_id: str, window: Window, include_parts: bool = True, instance_ids: bool = True) -> Commissioners | None:
-    """service_commissioners, grouped, from a worker's commissioning index
-    (nhskg.queries.commissioning) instead of the engine: the same rows, each
-    commissioner a brief (id, name, labels, dates, status) rather than its
-    full record. None when the engine must answer: the id is not a service
-    of the index's build, or a body's fact has no type row to fold into."""
-    found = _hierarchy_answer(_IndexReader(index, window, instance_ids), service_id, include_parts, True, instance_ids)
-    if found is None or _unfolded(found[0]):
-        return None
-    return found[0]
-
-
 def _unfolded(answer: Commissioners) -> bool:
     """Whether a grouped answer has rows of bodies left with no type row to fold into."""
     return any("body_count" in r.relationship for r in answer.rows)
 
 
 def _hierarchy_answer(
-    facts: "_FactReader | _IndexReader", service_id: str, include_parts: bool, grouped: bool, instance_ids: bool
+    facts: "_FactReader", service_id: str, include_parts: bool, grouped: bool, instance_ids: bool
 ) -> tuple[Commissioners, list[str], list[dict[str, Any]]] | None:
     """The hierarchy rule over what `facts` reads: (the answer, the services
     whose facts answer for the service itself, its parts); None when the id
@@ -188,26 +178,6 @@ class _FactReader:
         return first, rows
 
 
-@dataclass
-class _IndexReader:
-    """_FactReader's grouped rows, from a commissioning index (no engine)."""
-
-    index: CommissioningIndex
-    window: Window
-    instance_ids: bool
-
-    def lineage_and_facts(self, service_id: str, include_parts: bool) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-        lineage = self.index.lineage(service_id, self.window, include_parts)
-        if lineage is None:
-            return None, []
-        # The parts the lineage walked to are those whose facts count (as
-        # service_commissioners' include_parts finds them): not walked twice.
-        return lineage, self.read([service_id, *(p["id"] for p in lineage["parts"])])
-
-    def read(self, ids: list[str]) -> list[dict[str, Any]]:
-        return self.index.folded_rows(ids, self.window, self.instance_ids)
-
-
 def _commissioner_rows(
     rows: list[dict[str, Any]], service_id: str, parts: list[dict[str, Any]], ancestors: list[dict[str, Any]], grouped: bool, instance_ids: bool = True
 ) -> Commissioners:
@@ -241,29 +211,20 @@ def _commissioner_rows(
     return out
 
 
-def service_timeline(store: GraphStore, service_id: str, window: Window, index: CommissioningIndex | None = None) -> list[dict[str, Any]]:
+def service_timeline(store: GraphStore, service_id: str, window: Window) -> list[dict[str, Any]]:
     """Who commissioned the service over time, as intervals: the window is cut
     at every day its commissioning (or its ancestors') can change, each piece
-    answered by the service-hierarchy rule, and equal neighbours joined.
-    With a commissioning index of the live build, from memory (at 100,000
-    organisations a service of a synthetic type changes on hundreds of days,
-    each an answer of its own: 40 s from the engine); a piece the index
-    leaves to the engine is still asked of it."""
+    answered by the service-hierarchy rule, and equal neighbours joined."""
     always = Window.always(window.statuses)
-    lineage = index.lineage(service_id, always, False) if index is not None else next(iter(ask(store, "service_lineage", always, id=service_id, include_parts=False)), None)
+    lineage = next(iter(ask(store, "service_lineage", always, id=service_id, include_parts=False)), None)
     ancestors = [a["id"] for a in (lineage["ancestors"] if lineage else []) if a]
-    if index is not None:
-        days = index.change_days([service_id, *ancestors], window)
-    else:
-        days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
+    days = {r["day"] for r in ask(store, "service_commissioning_dates", window, ids=[service_id, *ancestors])}
     cuts = sorted({window.start, window.end, *(d for d in days if window.start < d < window.end)})
     intervals: list[dict[str, Any]] = []
     ending: dict[tuple[Any, ...], dict[str, Any]] = {}  # by key, the first interval that reaches this piece's start
     for start, end in zip(cuts, cuts[1:]):
         piece = Window(start, end, window.statuses)
-        answer = service_commissioners_from(index, service_id, piece, include_parts=False) if index is not None else None
-        if answer is None:
-            answer = service_commissioners(store, service_id, piece, include_parts=False, grouped=True)
+        answer = service_commissioners(store, service_id, piece, include_parts=False, grouped=True)
         reaching: dict[tuple[Any, ...], dict[str, Any]] = {}
         for row in answer.rows:
             # A type's row is the same fact only while the same bodies hold it:

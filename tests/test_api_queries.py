@@ -31,14 +31,6 @@ def test_every_catalogue_query_runs_with_its_example(kg_store, name):
     assert isinstance(rows, list)
 
 
-# What a worker reads once per graph build, of every date and status, to
-# answer from memory: the rule is applied in Python (nhskg.core.timescope.holds)
-# and tests/test_commissioning_index.py holds those answers to the windowed
-# queries' (tests/test_delegation_steps.py the delegation steps to
-# delegation_paths). (subgraph_adjacency is one too, but walks nothing these patterns see.)
-EVERY_DATE_READS = {"commissioning_own_facts", "commissioning_inherited_facts", "commissioning_fact_count", "service_hierarchy_links", "delegation_steps"}
-
-
 def test_every_landscape_query_takes_a_window():
     """Every query that walks the landscape applies the one time-and-status
     rule: it is windowed and its Cypher holds the expanded fragment, never a
@@ -48,9 +40,6 @@ def test_every_landscape_query_takes_a_window():
     for q in walking:
         if q.name.startswith("source_"):
             continue  # sources are not the landscape
-        if q.name in EVERY_DATE_READS:
-            assert "@valid" not in q.cypher and not q.windowed, q.name
-            continue
         assert q.windowed, q.name
         assert "$statuses" in q.cypher and "$from_date" in q.cypher, q.name
     for path in sorted((REPO / "queries").glob("*.cypher")):

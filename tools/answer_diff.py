@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import random
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -165,6 +167,18 @@ def urls(client: Any, limit: int) -> list[str]:
     return list(seen)[:limit]
 
 
+def _body(response: Any) -> Any:
+    """The answer as compared: parsed JSON, a zip's files (not its bytes,
+    which carry the time it was written), or the text."""
+    if response.headers.get("content-type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(response.content)) as z:
+            return {name: z.read(name).decode("utf-8") for name in sorted(z.namelist())}
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
 def fetch(out_path: Path, limit: int) -> None:
     from fastapi.testclient import TestClient
 
@@ -183,10 +197,7 @@ def fetch(out_path: Path, limit: int) -> None:
                 chosen = urls(client, limit)
                 for n, u in enumerate(chosen):
                     r = client.get(u)
-                    try:
-                        body: Any = r.json()
-                    except ValueError:
-                        body = r.text
+                    body = _body(r)
                     answers[u] = {"status": r.status_code, "body": body}
                     if n % 250 == 0:
                         print(f"{n}/{len(chosen)}", file=sys.stderr)
