@@ -34,6 +34,7 @@ DELEGATION_PATHS_MAX = 200  # LIMIT inside queries/delegation_paths.cypher
 
 
 _VOCAB = vocabulary()
+STATUS_NAMES = ", ".join(list(_VOCAB.statuses)[:-1]) + " or " + list(_VOCAB.statuses)[-1]  # for descriptions
 # Enums in the OpenAPI document, read from the vocabulary declaration.
 StatusName = Literal[tuple(_VOCAB.statuses)]  # type: ignore[valid-type]
 LabelName = Literal[tuple(sorted(_VOCAB.all_labels))]  # type: ignore[valid-type]
@@ -99,7 +100,7 @@ class Node(Open):
     labels: list[str]
     valid_from: str | None = Field(None, description="ISO date, inclusive; null = unbounded")
     valid_to: str | None = Field(None, description="ISO date, exclusive; null = unbounded")
-    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
+    status: StatusName | None = Field(None, description=STATUS_NAMES)
     evidence: list[Evidence] = []
 
 
@@ -415,7 +416,7 @@ class NodeBrief(Brief):
     full record (every property and its evidence) is GET /entities/{id}, or
     the subgraph with expand=nodes."""
 
-    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
+    status: StatusName | None = Field(None, description=STATUS_NAMES)
 
 
 class RelationshipBrief(RelationshipCore):

@@ -6,9 +6,10 @@
 // param: instance_of string? Only nodes INSTANCE_OF this type in the window, e.g. type:icb
 // param: part_of string? Only nodes directly PART_OF this node in the window
 // param: code string? Only the body with this ODS or ONS code (current or former), e.g. 09Y
+// param: ids list? Only these ids (the closest names' check against the other filters); null = any
 // param: limit int At most this many rows
 // param: offset int Skip this many rows first
-// example: {"q": "commissioning", "label": "Organisation", "instance_of": null, "part_of": null, "code": null, "limit": 10, "offset": 0}
+// example: {"q": "commissioning", "label": "Organisation", "instance_of": null, "part_of": null, "code": null, "ids": null, "limit": 10, "offset": 0}
 OPTIONAL MATCH (x:Entity)-[i:INSTANCE_OF]->(t:Entity {id: coalesce($instance_of, '')})
   WHERE @valid(i)
 WITH collect(DISTINCT x.id) AS instances
@@ -30,6 +31,7 @@ WHERE ($label IS NULL OR $label IN labels(n))
   AND @valid(n)
   AND ($instance_of IS NULL OR n.id IN instances)
   AND ($part_of IS NULL OR n.id IN parts)
+  AND ($ids IS NULL OR n.id IN $ids)
 WITH n,
      CASE
        WHEN $q IS NULL THEN 0

@@ -1,6 +1,13 @@
-"""Running catalogue queries: one query by name with its parameters checked
-by the catalogue (ask), or several that do not depend on each other in one
-round trip (question + ask_all / ask_all_async)."""
+"""Running catalogue queries, the one way code asks the graph a question.
+
+A `Question` is a catalogue query by name with its parameters checked by the
+catalogue (UserError naming the parameter) and, for a windowed query, the
+window: `question(name, window, **params)`. `ask_all` asks questions that do
+not depend on each other in one round trip where the engine allows, and
+`ask_all_async` is the same for a caller on the event loop (both hand the
+same questions to the store: GraphStore.run_reads / run_reads_async). `ask`
+is the short form for one question.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +17,12 @@ from nhskg.core.timescope import Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.catalogue import load_catalogue
 
-def ask(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
-    """Run catalogue query `name` with parameters checked by the catalogue
-    (UserError naming the parameter); a windowed query gets `window`."""
-    return store.run_read(*question(name, window, **params))
-
-
 # A catalogue query with its checked parameters: (cypher, parameters).
 Question = tuple[str, dict[str, Any]]
 
 
 def question(name: str, /, window: Window | None = None, **params: Any) -> Question:
-    """Catalogue query `name`, its parameters checked as `ask` checks them,
-    ready to be asked with others (ask_all)."""
+    """Catalogue query `name`, its parameters checked, ready to be asked."""
     entry = load_catalogue().get(name)
     raw = dict(params)
     if entry.windowed and window is not None:
@@ -31,12 +31,16 @@ def question(name: str, /, window: Window | None = None, **params: Any) -> Quest
 
 
 def ask_all(store: GraphStore, *questions: Question) -> list[list[dict[str, Any]]]:
-    """Questions that do not depend on each other's answers, asked in one
-    round trip where the engine allows (GraphStore.run_reads); their rows
-    in order."""
+    """The rows of each question, in order, asked in one round trip."""
     return store.run_reads(questions)
 
 
 async def ask_all_async(store: GraphStore, *questions: Question) -> list[list[dict[str, Any]]]:
-    """ask_all for a caller on the event loop (GraphStore.run_reads_async)."""
+    """ask_all for a caller on the event loop."""
     return await store.run_reads_async(questions)
+
+
+def ask(store: GraphStore, name: str, /, window: Window | None = None, **params: Any) -> list[dict[str, Any]]:
+    """The rows of one question (store and name are positional-only, so a
+    query parameter may be called `name`)."""
+    return ask_all(store, question(name, window, **params))[0]

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.queries.catalogue import load_catalogue, run
+from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.run import ask_all
 from nhskg.queries.docgen import render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,7 +28,7 @@ def test_catalogue_lists_every_query_with_typed_parameters(api):
 def test_every_catalogue_query_runs_with_its_example(kg_store, name):
     entry = CATALOGUE.get(name)
     assert entry.description, f"{name} has no description"
-    rows = run(kg_store, name, entry.coerce(entry.example))
+    (rows,) = ask_all(kg_store, (entry.cypher, entry.coerce(entry.example)))
     assert isinstance(rows, list)
 
 
@@ -95,13 +96,13 @@ def test_docs_queries_md_is_current():
     )
 
 
-def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
+def test_a_catalogue_parameter_may_be_called_name(tmp_path, monkeypatch) -> None:
     """Route helpers take (store, name) positionally, so a query parameter
     called `name` cannot clash with them."""
     from nhskg.graph.falkordb_engine import FalkorDBStore
     from nhskg.ingest.pipeline import ingest
+    from nhskg.queries import run
     from nhskg.queries.catalogue import Catalogue, parse_query_file
-    from nhskg.queries.catalogue import run as run_named
 
     query_file = tmp_path / "entity_by_name.cypher"
     query_file.write_text(
@@ -109,9 +110,10 @@ def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
         "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id\n"
     )
     catalogue = Catalogue({"entity_by_name": parse_query_file(query_file)})
+    monkeypatch.setattr(run, "load_catalogue", lambda: catalogue)
     store = FalkorDBStore(tmp_path / "data")
     try:
         ingest(store)
-        assert run_named(store, "entity_by_name", {"name": "NHS England"}, catalogue=catalogue) == [{"id": "org:nhs-england"}]
+        assert run.ask(store, "entity_by_name", name="NHS England") == [{"id": "org:nhs-england"}]
     finally:
         store.close()

@@ -150,7 +150,7 @@ def urls(client: Any, limit: int) -> list[str]:
     catalogue = client.get("/queries").json()
     for q in catalogue.get("queries", catalogue.get("items", [])):
         name = q["name"]
-        if name in ("entity_directory", "entity_names", "subgraph_adjacency", "delegation_steps"):
+        if name in ("entity_directory", "entity_names", "entity_name_candidates", "subgraph_adjacency", "delegation_steps"):
             continue  # whole-graph dumps kept for the memory models, removed with them
         out.append(url(f"/queries/{name}"))
         example = q.get("example") or {}

@@ -10,7 +10,8 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import AllTimeWindow, require_entity, run
+from nhskg.api.routes._common import AllTimeWindow, require_entity
+from nhskg.queries.run import ask
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
@@ -36,8 +37,8 @@ def budgets(
     if holder:
         require_entity(store, holder, "holder")
     filters = {"q": (q or "").strip() or None, "holder": holder, "fiscal_year": fiscal_year}
-    total = run(store, "budgets_count", window, **filters)
-    rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
+    total = ask(store, "budgets_count", window, **filters)
+    rows = ask(store, "budgets", window, **filters, limit=limit, offset=offset)
     items = []
     for r in rows:
         b = r["budget"]

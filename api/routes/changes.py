@@ -14,7 +14,7 @@ from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import weakest
 from nhskg.graph import GraphStore
-from nhskg.queries.answers import CHANGE_KINDS, changes
+from nhskg.queries.changes import CHANGE_KINDS, changes
 
 router = APIRouter(tags=["changes"])
 

@@ -12,10 +12,11 @@ from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
-from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity, run
-from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
-from nhskg.queries.answers import accountable_for, ask_all_async, question, statute_for_step
-from nhskg.queries.answers import search_entities as search_entities_answer
+from nhskg.api.routes._common import AllTimeWindow, DirectoryWindow, LandscapeWindow, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity
+from nhskg.queries.rules import accountable_bodies as accountable_bodies_answer
+from nhskg.queries.rules import accountable_for, statute_for_step
+from nhskg.queries.run import ask, ask_all_async, question
+from nhskg.queries.search import search_entities as search_entities_answer
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
@@ -203,10 +204,10 @@ def history(
     its shortest chain.
     """
     entity = require_entity(store, id)
-    raw = {"predecessors": run(store, "entity_history_predecessors", window, id=id), "successors": run(store, "entity_history_successors", window, id=id)}
+    raw = {"predecessors": ask(store, "entity_history_predecessors", window, id=id), "successors": ask(store, "entity_history_successors", window, id=id)}
     step_ids = {id} | {x for rows in raw.values() for r in rows for s in r["steps"] for x in (s["from"], s["to"])}
     links: dict[str, list[dict[str, Any]]] = {}
-    for r in run(store, "entity_statutes", window, ids=sorted(step_ids)):
+    for r in ask(store, "entity_statutes", window, ids=sorted(step_ids)):
         links.setdefault(r["id"], []).append({"statute": ser.brief(r["statute"]), "relationship": ser.relationship(r["relationship"])})
     inferred = {s["id"]: statute_for_step(s, links) for rows in raw.values() for r in rows for s in r["steps"]}
     names = briefs(store, {sid for sid, _ in inferred.values()})

@@ -15,7 +15,8 @@ from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.api.routes._common import LandscapeWindow, briefs_async, entity_question, found_entity_async
-from nhskg.queries.answers import accountable_for, ask_all_async, question
+from nhskg.queries.rules import accountable_for
+from nhskg.queries.run import ask_all_async, question
 from nhskg.graph import GraphStore
 from nhskg.core.errors import UserError
 

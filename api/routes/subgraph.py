@@ -14,7 +14,7 @@ from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import holds
 from nhskg.api.routes._common import LandscapeWindow, check_label, choices_pattern, comma_list, label_pattern, require_entity
-from nhskg.queries.answers import neighbourhood
+from nhskg.queries.walk import neighbourhood
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["subgraph"])

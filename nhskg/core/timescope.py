@@ -21,13 +21,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from nhskg.core.vocabulary import vocabulary
+
 BEGINNING = "0000-01-01"
 END = "9999-12-31"
 DEFAULT_STATUSES: tuple[str, ...] = ("in_force",)
 
 # Weakest wins when facts combine (an inherited fact is no stronger than
-# the type fact, the INSTANCE_OF link and the body it rests on).
-STATUS_STRENGTH: dict[str, int] = {"in_force": 0, "delayed": 1, "planned": 2, "proposed": 3, "disputed": 4, "superseded": 5}
+# the type fact, the INSTANCE_OF link and the body it rests on): the
+# vocabulary's status_strength, strongest first.
+STATUS_STRENGTH: dict[str, int] = {status: rank for rank, status in enumerate(vocabulary().status_strength)}
 ALL_STATUSES: tuple[str, ...] = tuple(STATUS_STRENGTH)
 
 
