@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Literal, Any
 
+from nhskg.core.evidence import EVIDENCE_KINDS
 from nhskg.core.vocabulary import vocabulary
+from nhskg.queries.changes import CHANGE_KINDS
+from nhskg.queries.rules import EFFECTS
+from nhskg.queries.search import RANKS
 from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 # --- caps (documented in OpenAPI through the Query(le=...) of each route) -------
@@ -34,6 +38,7 @@ DELEGATION_PATHS_MAX = 200  # LIMIT inside queries/delegation_paths.cypher
 
 
 _VOCAB = vocabulary()
+STATUS_NAMES = ", ".join(list(_VOCAB.statuses)[:-1]) + " or " + list(_VOCAB.statuses)[-1]  # for descriptions
 # Enums in the OpenAPI document, read from the vocabulary declaration.
 StatusName = Literal[tuple(_VOCAB.statuses)]  # type: ignore[valid-type]
 LabelName = Literal[tuple(sorted(_VOCAB.all_labels))]  # type: ignore[valid-type]
@@ -60,7 +65,7 @@ class Open(BaseModel):
 
 class Evidence(BaseModel):
     source_id: str = Field(description="id of the Source the evidence is from (see /sources/{id})")
-    kind: Literal["quote", "citation", "paraphrase", "register"] = Field(
+    kind: Literal[tuple(EVIDENCE_KINDS)] = Field(  # type: ignore[valid-type]
         description="quote: verbatim from a corpus document (checked at ingest); citation: an outside source's exact words; "
         "paraphrase: the curator's summary of an outside source; register: a row of a national register file"
     )
@@ -99,7 +104,7 @@ class Node(Open):
     labels: list[str]
     valid_from: str | None = Field(None, description="ISO date, inclusive; null = unbounded")
     valid_to: str | None = Field(None, description="ISO date, exclusive; null = unbounded")
-    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
+    status: StatusName | None = Field(None, description=STATUS_NAMES)
     evidence: list[Evidence] = []
 
 
@@ -137,7 +142,7 @@ class EntityItem(BaseModel):
     valid_to: str | None = None
     status: StatusName | None = None
     codes: Codes
-    match: Literal["exact", "alias_or_code", "prefix", "contains", "similar"] | None = Field(
+    match: Literal[(*RANKS, "similar")] | None = Field(  # type: ignore[valid-type]
         None, description="how the item matched q: exact name or id, exact alias or code, name starting with q, substring, or a similar name (typo tolerance)"
     )
 
@@ -361,7 +366,7 @@ class AccountableBodies(BaseModel):
 
 
 class StatuteEffect(BaseModel):
-    effect: Literal["established", "abolished", "enabled", "delegation_under_power", "succession", "renamed", "conferred_commissioning", "set_out", "applies_to"]
+    effect: Literal[tuple(EFFECTS.values())]  # type: ignore[valid-type]
     entity: Brief = Field(description="what the Act acted on (for a succession or renaming, the body before; for conferred commissioning, the commissioner)")
     other: Brief | None = Field(None, description="the body after a succession or renaming; the service of conferred commissioning")
     date: str | None = Field(None, description="when it took effect (an event's day, or the start of a state)")
@@ -379,10 +384,7 @@ class StatuteEffects(BaseModel):
     total: int
 
 
-ChangeKind = Literal[
-    "established", "abolished", "merged", "succeeded", "renamed", "delegation",
-    "commissioning_moved", "commissioning_started", "commissioning_ended", "took_effect", "announced", "enacted",
-]
+ChangeKind = Literal[CHANGE_KINDS]  # type: ignore[valid-type]
 
 
 class ChangeItem(BaseModel):
@@ -461,7 +463,7 @@ class NodeBrief(Brief):
     full record (every property and its evidence) is GET /entities/{id}, or
     the subgraph with expand=nodes."""
 
-    status: StatusName | None = Field(None, description="in_force, proposed, planned, delayed, superseded or disputed")
+    status: StatusName | None = Field(None, description=STATUS_NAMES)
 
 
 class RelationshipBrief(RelationshipCore):
@@ -475,7 +477,7 @@ class RelationshipBrief(RelationshipCore):
     derived: bool | None = Field(None, description="true when derived at ingest from stated facts (absent otherwise)")
     event: bool | None = Field(None, description="true for an event (established, abolished, succeeded, renamed; absent otherwise)")
     date: str | None = Field(None, description="an event's day (absent otherwise)")
-    quantifier: Literal["some", "may"] | None = Field(None, description="some (in some cases) or may (may choose to); absent = all, the default")
+    quantifier: Literal[tuple(q for q in _VOCAB.quantifiers if q != "all")] | None = Field(None, description="some (in some cases) or may (may choose to); absent = all, the default")  # type: ignore[valid-type]
 
     @model_serializer(mode="wrap")
     def _without_absent_flags(self, handler: Any) -> dict[str, Any]:

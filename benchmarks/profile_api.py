@@ -41,10 +41,6 @@ from nhskg.api.app import create_app
 from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore, open_store
 from nhskg.ingest.pipeline import ingest
-from nhskg.queries.adjacency import ADJACENCIES
-from nhskg.queries.commissioning import COMMISSIONING
-from nhskg.queries.delegation_steps import STEPS
-from nhskg.queries.directory import DIRECTORIES, NotKept
 
 T = TypeVar("T")
 
@@ -105,24 +101,6 @@ async def _send_all(app: Any, todo: list[str], clock: _EngineClock, profiler: cP
     return per_family
 
 
-def _warm(store: GraphStore, settings: Settings) -> None:
-    """What a worker that has served a while holds: the search directory,
-    the delegation steps and (unless their settings turn them off) the
-    subgraph adjacency and the commissioning index of the live build, so the
-    profile is of answers, not of the first loads."""
-    build = store.build_info()
-    if build is None:
-        return
-    DIRECTORIES.load(store, build.build_id)
-    STEPS.load(store, build.build_id)
-    for kept, limit in ((ADJACENCIES, settings.subgraph_memory_relationships), (COMMISSIONING, settings.commissioning_memory_facts)):
-        if limit:
-            try:
-                kept.load(store, build.build_id, limit)
-            except NotKept as exc:
-                print(f"not kept: {exc}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", type=Path, required=True)
@@ -140,7 +118,6 @@ def main() -> int:
         if store.counts().nodes == 0:
             ingest(store)
         todo = urls(graph_ids(store), args.count, families=[args.family] if args.family else None)
-        _warm(store, settings)
         clock = _EngineClock(store)
         profiler = cProfile.Profile()
         per_family = asyncio.run(_send_all(create_app(settings, store=store), todo, clock, profiler))

@@ -48,12 +48,12 @@ from faults import NHSKG, cli_env, free_port, get  # noqa: E402
 from synthetic import sizes, synthetic_source  # noqa: E402  (tests/synthetic.py)
 from benchmarks.results import write_section  # noqa: E402
 from nhskg.core.timescope import Window  # noqa: E402
-from nhskg.gcpause import gc_paused  # noqa: E402
+from nhskg.core.gcpause import gc_paused  # noqa: E402
 from nhskg.graph.falkordb_engine import FalkorDBStore  # noqa: E402
 from nhskg.graph.store import GraphData  # noqa: E402
 from nhskg.ingest.pipeline import complete_graph  # noqa: E402
 from nhskg.ingest.version import source_version  # noqa: E402
-from nhskg.queries.answers import ask  # noqa: E402
+from nhskg.queries.run import ask  # noqa: E402
 
 BEGIN, END = "<!-- scale benchmark: begin -->", "<!-- scale benchmark: end -->"
 BEGINNING, ENDING = "0000-01-01", "9999-12-31"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from nhskg.gcpause import gc_paused
+from nhskg.core.gcpause import gc_paused
 from nhskg.graph.store import GraphData, GraphStore, Progress
 from nhskg.ingest.compile import compile_graph
 from nhskg.ingest.derive import derive_edges, normalise_events
@@ -51,8 +51,8 @@ def complete_graph(data: GraphData) -> GraphData:
     inheritance (ingest/derive.py).
 
     The garbage collector is paused meanwhile: derivation allocates millions
-    of small objects and no cycles, and at 100,000 organisations the
-    collector's passes over them made derive take 17 s instead of 11 s."""
+    of small objects and no cycles, which the collector's passes would walk
+    again and again (nhskg.core.gcpause)."""
     with gc_paused():
         normalise_events(data)
         # Membership first: the INSTANCE_OF links it adds are what the

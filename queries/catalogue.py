@@ -244,14 +244,6 @@ def parse_query_file(path: Path) -> CatalogueQuery:
     return CatalogueQuery(name, description, tuple(params), example, cypher, path, windowed, window_default)
 
 
-def run(store: "GraphStore", name: str, params: dict[str, Any] | None = None, /, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
-    """Run the catalogue query `name` read-only with already-coerced
-    parameters; rows as plain dicts. The one way code asks the graph a
-    landscape question."""
-    entry = (catalogue or load_catalogue()).get(name)
-    return store.run_read(entry.cypher, dict(params or {}))
-
-
 @lru_cache(maxsize=4)
 def load_catalogue(folder: Path = QUERIES_DIR) -> Catalogue:
     catalogue = Catalogue()

@@ -8,8 +8,7 @@
 // example: {"delegator": "org:nhs-england", "delegate": null, "service": "service:dental-services", "as_of": "2024-01-01", "limit": 201}
 OPTIONAL MATCH sp = (svc:Service {id: coalesce($service, '')})-[:PART_OF*1..6]->(anc:Service)
 // An id left out is looked up as '' (no node's id): FalkorDB looks a null
-// up by scanning every node of the label (36 ms at 100,000 organisations),
-// a value through the id index.
+// up by scanning every node of the label, a value through the id index.
 WHERE all(r IN relationships(sp) WHERE @valid(r))
   AND all(x IN nodes(sp) WHERE @valid(x))
 WITH [$service] + collect(anc.id) AS covering

@@ -15,7 +15,7 @@ Every named query in `queries/`, generated from the files' headers by
 `python -m nhskg.queries.docgen > docs/queries.md` (a test checks this file is up
 to date). Run any of them over HTTP with `GET /queries/{name}?param=...`
 (list parameters comma-separated), or from Python with
-`store.query(name, params)`. Parameter types: `string`, `date` (ISO
+`nhskg.queries.run.ask(store, name, **params)`. Parameter types: `string`, `date` (ISO
 `YYYY-MM-DD`), `int`, `bool`, `list`; a `?` marks an optional parameter
 (null when absent). A required `as_of` defaults to today; an optional one
 (`date?`) means "any date" when absent.

@@ -7,6 +7,12 @@
 // param: part_of string? Only nodes directly PART_OF this node in the window
 // param: code string? Only the body with this ODS or ONS code (current or former)
 // example: {"q": "commissioning", "label": null, "instance_of": null, "part_of": null, "code": null, "as_of": "2015-01-01", "status": "any"}
+OPTIONAL MATCH (x:Entity)-[i:INSTANCE_OF]->(t:Entity {id: coalesce($instance_of, '')})
+  WHERE @valid(i)
+WITH collect(DISTINCT x.id) AS instances
+OPTIONAL MATCH (y:Entity)-[po:PART_OF]->(w:Entity {id: coalesce($part_of, '')})
+  WHERE @valid(po)
+WITH instances, collect(DISTINCT y.id) AS parts
 MATCH (n:Entity)
 WHERE ($label IS NULL OR $label IN labels(n))
   AND ($code IS NULL
@@ -20,10 +26,6 @@ WHERE ($label IS NULL OR $label IN labels(n))
        OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
        OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)))
   AND @valid(n)
-WITH n,
-     CASE WHEN $instance_of IS NULL THEN 1
-          ELSE size([(n)-[i:INSTANCE_OF]->(t:Entity) WHERE t.id = $instance_of AND @valid(i) | i]) END AS instance_links,
-     CASE WHEN $part_of IS NULL THEN 1
-          ELSE size([(n)-[po:PART_OF]->(w:Entity) WHERE w.id = $part_of AND @valid(po) | po]) END AS part_links
-WHERE instance_links > 0 AND part_links > 0
+  AND ($instance_of IS NULL OR n.id IN instances)
+  AND ($part_of IS NULL OR n.id IN parts)
 RETURN count(n) AS total

@@ -20,7 +20,7 @@ from nhskg.graph.store import GraphStore
 
 def type_counts(store: GraphStore, type_ids: Iterable[str], window: Window) -> dict[str, dict[str, Any]]:
     """The cited count of each type in the window (the latest that holds), by type id."""
-    from nhskg.queries.answers import ask  # answers imports the catalogue; no cycle at import time
+    from nhskg.queries.run import ask
 
     ids = sorted(set(type_ids))
     if not ids:

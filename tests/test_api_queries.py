@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nhskg.queries.catalogue import load_catalogue, run
+from nhskg.queries.catalogue import load_catalogue
+from nhskg.queries.run import ask_all
 from nhskg.queries.docgen import render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -27,16 +28,8 @@ def test_catalogue_lists_every_query_with_typed_parameters(api):
 def test_every_catalogue_query_runs_with_its_example(kg_store, name):
     entry = CATALOGUE.get(name)
     assert entry.description, f"{name} has no description"
-    rows = run(kg_store, name, entry.coerce(entry.example))
+    (rows,) = ask_all(kg_store, (entry.cypher, entry.coerce(entry.example)))
     assert isinstance(rows, list)
-
-
-# What a worker reads once per graph build, of every date and status, to
-# answer from memory: the rule is applied in Python (nhskg.core.timescope.holds)
-# and tests/test_commissioning_index.py holds those answers to the windowed
-# queries' (tests/test_delegation_steps.py the delegation steps to
-# delegation_paths). (subgraph_adjacency is one too, but walks nothing these patterns see.)
-EVERY_DATE_READS = {"commissioning_own_facts", "commissioning_inherited_facts", "commissioning_fact_count", "service_hierarchy_links", "delegation_steps"}
 
 
 def test_every_landscape_query_takes_a_window():
@@ -48,9 +41,6 @@ def test_every_landscape_query_takes_a_window():
     for q in walking:
         if q.name.startswith("source_"):
             continue  # sources are not the landscape
-        if q.name in EVERY_DATE_READS:
-            assert "@valid" not in q.cypher and not q.windowed, q.name
-            continue
         assert q.windowed, q.name
         assert "$statuses" in q.cypher and "$from_date" in q.cypher, q.name
     for path in sorted((REPO / "queries").glob("*.cypher")):
@@ -106,13 +96,13 @@ def test_docs_queries_md_is_current():
     )
 
 
-def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
+def test_a_catalogue_parameter_may_be_called_name(tmp_path, monkeypatch) -> None:
     """Route helpers take (store, name) positionally, so a query parameter
     called `name` cannot clash with them."""
     from nhskg.graph.falkordb_engine import FalkorDBStore
     from nhskg.ingest.pipeline import ingest
+    from nhskg.queries import run
     from nhskg.queries.catalogue import Catalogue, parse_query_file
-    from nhskg.queries.catalogue import run as run_named
 
     query_file = tmp_path / "entity_by_name.cypher"
     query_file.write_text(
@@ -120,9 +110,10 @@ def test_a_catalogue_parameter_may_be_called_name(tmp_path) -> None:
         "MATCH (n:Entity) WHERE n.name = $name RETURN n.id AS id\n"
     )
     catalogue = Catalogue({"entity_by_name": parse_query_file(query_file)})
+    monkeypatch.setattr(run, "load_catalogue", lambda: catalogue)
     store = FalkorDBStore(tmp_path / "data")
     try:
         ingest(store)
-        assert run_named(store, "entity_by_name", {"name": "NHS England"}, catalogue=catalogue) == [{"id": "org:nhs-england"}]
+        assert run.ask(store, "entity_by_name", name="NHS England") == [{"id": "org:nhs-england"}]
     finally:
         store.close()

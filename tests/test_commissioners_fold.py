@@ -132,9 +132,7 @@ def test_a_service_answer_reads_the_lineage_with_its_own_facts_and_the_nearest_a
 
     store.run_reads = counted  # type: ignore[method-assign]  # the real engine, counted
     try:
-        # The engine's reads (the definition): without the commissioning index,
-        # which answers from memory once loaded (tests/test_commissioning_index.py).
-        settings = Settings(data_dir=tmp_path / "data", answer_cache_mb=0, commissioning_memory_facts=0)
+        settings = Settings(data_dir=tmp_path / "data", answer_cache_mb=0)
         with TestClient(create_app(settings, store=store)) as c:
             c.get("/services/service:leaf/commissioners?as_of=2001-01-01")  # the app's first request settles in
             round_trips.clear()

@@ -1,4 +1,4 @@
-"""The collector pause (nhskg.gcpause) across threads: off while any paused
+"""The collector pause (nhskg.core.gcpause) across threads: off while any paused
 block runs, back on after the last, as it was before the first."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from nhskg.gcpause import gc_paused
+from nhskg.core.gcpause import gc_paused
 
 
 def test_overlapping_pauses_in_two_threads() -> None:

@@ -1,5 +1,4 @@
-"""What every route module shares: running a named catalogue query with
-validated parameters, the time window every landscape endpoint takes, the
+"""What every route module shares: the time window every landscape endpoint takes, the
 404 for an unknown id, and label checks."""
 
 # No `from __future__ import annotations` here: FastAPI must evaluate the
@@ -15,16 +14,14 @@ from nhskg.api.serialise import brief
 from nhskg.core.errors import NotFound, UserError
 from nhskg.core.timescope import ALL_STATUSES, Window, WindowError
 from nhskg.graph import GraphStore
+from nhskg.core.vocabulary import vocabulary
 from nhskg.graph.schema import ALL_LABELS
-from nhskg.queries.answers import Question, ask, ask_all, ask_all_async, question, suggest_entities
+from nhskg.queries.run import Question, ask_all, ask_all_async, question
+from nhskg.queries.search import suggest_entities
 
 DATE_SCHEMA = {"format": "date"}
-STATUS_DOC = "statuses to answer with: a comma list of in_force, proposed, planned, delayed, superseded, disputed; or any. Default in_force."
-
-
-# Routes run a catalogue query through the one runner (store and name are
-# positional-only there, so a query parameter may be called `name`).
-run = ask
+_STATUSES = tuple(vocabulary().statuses)
+STATUS_DOC = f"statuses to answer with: a comma list of {', '.join(_STATUSES)}; or any. Default in_force."
 
 
 def comma_list(value: str | None) -> list[str]:
@@ -44,7 +41,8 @@ def label_pattern() -> str:
     return choices_pattern(sorted(ALL_LABELS, key=lambda x: (-len(x), x)))
 
 
-STATUS_PATTERN = r"^\s*(any|((in_force|proposed|planned|delayed|superseded|disputed)\s*(,\s*(in_force|proposed|planned|delayed|superseded|disputed)\s*)*))\s*$"
+_ONE_STATUS = "|".join(_STATUSES)
+STATUS_PATTERN = rf"^\s*(any|(({_ONE_STATUS})\s*(,\s*({_ONE_STATUS})\s*)*))\s*$"
 
 
 def _window_dependency(default: str, any_status_without_date: bool = False) -> Callable[..., Window]:

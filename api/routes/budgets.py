@@ -10,7 +10,8 @@ from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, require_entity, run
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, require_entity
+from nhskg.queries.run import ask
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
@@ -37,8 +38,8 @@ def budgets(
     if holder:
         require_entity(store, holder, "holder")
     filters = {"q": (q or "").strip() or None, "holder": holder, "fiscal_year": fiscal_year}
-    total = run(store, "budgets_count", window, **filters)
-    rows = run(store, "budgets", window, **filters, limit=limit, offset=offset)
+    total = ask(store, "budgets_count", window, **filters)
+    rows = ask(store, "budgets", window, **filters, limit=limit, offset=offset)
     items = [budget_item(r["budget"], (r.get("holder") or {}).get("name")) for r in rows]
     answer = {"window": window.describe(), "items": items, "total": int(total[0]["total"]) if total else 0, "limit": limit, "offset": offset}
     return ser.table(answer, ser.TABLE_COLUMNS["/budgets"], format, ser.file_stem("budgets", q, holder, fiscal_year))

@@ -12,7 +12,7 @@ from nhskg.api.strict import errors, takes_any_query
 from nhskg.api.strict import errors
 from nhskg.graph import GraphStore
 from nhskg.queries.catalogue import load_catalogue
-from nhskg.queries.catalogue import run as run_named
+from nhskg.queries.run import ask_all
 
 router = APIRouter(tags=["queries"])
 
@@ -64,5 +64,5 @@ def run_query(name: Annotated[str, Path(max_length=100)], request: Request, stor
         else:
             raw[key] = values[-1]
     params = entry.coerce(raw)
-    rows = run_named(store, name, params)
+    (rows,) = ask_all(store, (entry.cypher, params))
     return {"name": name, "params": params, "rows": rows[: m.QUERY_ROWS_MAX], "truncated": len(rows) > m.QUERY_ROWS_MAX}

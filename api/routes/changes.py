@@ -1,6 +1,6 @@
 """/changes: the landscape's timeline in a period, as a list, a summary or a table.
 
-The timeline itself comes from queries.answers.changes; this module only
+The timeline itself comes from queries.changes.changes; this module only
 orders, filters and counts it: on each day the type-level and statute
 changes come before the register rows they stand for (the type's row says
 how many, `instance_count`), `label` and `instance_of` keep the changes whose
@@ -20,12 +20,13 @@ from pydantic import BaseModel, Field
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, check_label, comma_list, found_entity, entity_question, run
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, check_label, comma_list, found_entity, entity_question
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import weakest
 from nhskg.graph import GraphStore
-from nhskg.queries.answers import CHANGE_KINDS, Change, ask_all, changes
+from nhskg.queries.changes import CHANGE_KINDS, Change, changes
+from nhskg.queries.run import ask, ask_all
 
 router = APIRouter(tags=["changes"])
 
@@ -62,7 +63,7 @@ def subject_types(store: GraphStore, found: Iterable[Change]) -> dict[str, list[
     ids = sorted({c.entities[0]["id"] for c in found if c.entities and c.entities[0]})
     out: dict[str, list[str]] = {}
     for start in range(0, len(ids), IDS_PER_READ):
-        for r in run(store, "entity_types", ids=ids[start : start + IDS_PER_READ]):
+        for r in ask(store, "entity_types", ids=ids[start : start + IDS_PER_READ]):
             out[r["id"]] = sorted(r["types"])
     return out
 
@@ -181,7 +182,7 @@ def list_changes(
         ordered, counts = folded(ordered, counts, types)
     if summary:
         type_ids = {t for ts in types.values() for t in ts}
-        type_briefs = {r["id"]: ser.brief(r) for r in run(store, "entity_briefs", ids=sorted(type_ids))} if type_ids else {}
+        type_briefs = {r["id"]: ser.brief(r) for r in ask(store, "entity_briefs", ids=sorted(type_ids))} if type_ids else {}
         rows = summarise(ordered, counts, types, type_briefs)
         answer: dict[str, Any] = {"window": window.describe(), "items": rows, "total": len(rows), "limit": len(rows), "offset": 0, "summary": True, "by_kind": dict(Counter(c.kind for c in ordered))}
         return ser.table(answer, ser.TABLE_COLUMNS["/changes?summary=true"], format, ser.file_stem("changes-summary", window.start, window.end))

@@ -14,7 +14,7 @@ from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.vocabulary import vocabulary
 from nhskg.graph import GraphStore
-from nhskg.queries.answers import ask_all_async, question
+from nhskg.queries.run import ask_all_async, question
 
 router = APIRouter(tags=["entities"])
 

@@ -5,34 +5,25 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, request_build
+from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.core.timescope import holds
 from nhskg.api.routes.budgets import budget_item
-from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, DirectoryWindow, LandscapeWindow, TableFormat, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity, run
-from nhskg.queries.answers import accountable_bodies as accountable_bodies_answer
-from nhskg.queries.answers import accountable_for, ask_all_async, question, statute_for_step
-from nhskg.queries.answers import search_directory
-from nhskg.queries.answers import search_entities as search_entities_answer
-from nhskg.queries.directory import DIRECTORIES
+from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, DirectoryWindow, LandscapeWindow, TableFormat, briefs, briefs_async, check_label, entity_question, found_entity, found_entity_async, require_entity
+from nhskg.queries.rules import accountable_bodies as accountable_bodies_answer
+from nhskg.queries.rules import accountable_for, statute_for_step
+from nhskg.queries.run import ask, ask_all_async, question
+from nhskg.queries.search import search_entities as search_entities_answer
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["entities"])
 
 EntityId = Annotated[str, Path(description="node id, e.g. org:nhs-england, type:icb", max_length=200)]
 
-
-# A search from the directory that looks at most at this many entities
-# (Directory.work: those its trigram index lists under q's rarest trigram,
-# or every one) runs on the event loop: ~0.1 ms for a word in a few names at
-# 100,000 organisations. One that looks at more answers in a worker thread
-# (a word in every name of 100,000 takes 30-100 ms), as does a search for
-# which nothing contains q (the closest names).
-INLINE_SEARCH_MAX = 20_000
 
 # The declared fields of m.SourceMeta, in order (entity detail's `sources`).
 SOURCE_META_FIELDS = tuple(m.SourceMeta.model_fields)
@@ -42,7 +33,6 @@ IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 @router.get("/entities", response_model=m.EntityList, responses={**TABLE_RESPONSE, **errors()})
 async def search_entities(
-    request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
     window: DirectoryWindow,
     q: Annotated[str | None, Query(description="case-insensitive substring of the name, an alias or the id, or an exact ODS/ONS code; exact matches rank first, and when nothing contains q the closest names are given (`match: similar`)", max_length=200)] = None,
@@ -70,17 +60,9 @@ async def search_entities(
             (rows,) = await ask_all_async(store, entity_question(value, param))
             await found_entity_async(store, value, rows, param)
     filters = {"q": (q or "").strip() or None, "label": label, "instance_of": instance_of, "part_of": part_of, "code": code.strip() if code else None}
-    directory = DIRECTORIES.get(store, await request_build(request, store))
-    found = None
-    if directory is not None and directory.work(filters["q"]) <= INLINE_SEARCH_MAX and not (instance_of or part_of):
-        # From memory, on the event loop: no thread hand-off.
-        found = search_directory(store, directory, window, limit=limit, offset=offset, closest=False, **filters)
-    if found is None:
-        # The engine answers (the directory is loading, or a filter asks
-        # about INSTANCE_OF / PART_OF links), or the answer may take long (a
-        # big directory; the closest names when nothing contains q): in a
-        # worker thread, so that no other request waits on it.
-        found = await anyio.to_thread.run_sync(lambda: search_entities_answer(store, window, limit=limit, offset=offset, directory=directory, **filters))
+    # In a worker thread: the closest names (when nothing contains q) are
+    # scored in Python, and no other request waits on them.
+    found = await anyio.to_thread.run_sync(lambda: search_entities_answer(store, window, limit=limit, offset=offset, **filters))
     answer = {
         "window": window.describe(),
         "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
@@ -228,10 +210,10 @@ def history(
     its shortest chain.
     """
     entity = require_entity(store, id)
-    raw = {"predecessors": run(store, "entity_history_predecessors", window, id=id), "successors": run(store, "entity_history_successors", window, id=id)}
+    raw = {"predecessors": ask(store, "entity_history_predecessors", window, id=id), "successors": ask(store, "entity_history_successors", window, id=id)}
     step_ids = {id} | {x for rows in raw.values() for r in rows for s in r["steps"] for x in (s["from"], s["to"])}
     links: dict[str, list[dict[str, Any]]] = {}
-    for r in run(store, "entity_statutes", window, ids=sorted(step_ids)):
+    for r in ask(store, "entity_statutes", window, ids=sorted(step_ids)):
         links.setdefault(r["id"], []).append({"statute": ser.brief(r["statute"]), "relationship": ser.relationship(r["relationship"])})
     inferred = {s["id"]: statute_for_step(s, links) for rows in raw.values() for r in rows for s in r["steps"]}
     names = briefs(store, {sid for sid, _ in inferred.values()})

@@ -1,25 +1,22 @@
 """/paths/delegation: how a function travels from its statutory holder to the body that carries it out.
 
-Answered from the delegation steps this worker holds of the live build
-(nhskg.queries.delegation_steps: one round trip for the ends, the walk in
-memory); until they are loaded, by the catalogue query delegation_paths,
-the definition, and the briefs of what its steps name. The answer is
-written with orjson in the response model's key order, not validated on
-the way out."""
+Answered by the catalogue query delegation_paths and the briefs of what its
+steps name. The answer is written with orjson in the response model's key
+order, not validated on the way out."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, request_build
+from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.api.routes._common import LandscapeWindow, briefs_async, entity_question, found_entity_async
-from nhskg.queries.answers import accountable_for, ask_all_async, question
-from nhskg.queries.delegation_steps import STEPS, Ends, named_ids
+from nhskg.queries.rules import accountable_for
+from nhskg.queries.run import ask_all_async, question
 from nhskg.graph import GraphStore
 from nhskg.core.errors import UserError
 
@@ -34,7 +31,6 @@ NodeParam = Annotated[str | None, Query(max_length=200)]
     responses=errors({404: "delegator, delegate or service names an unknown id", 422: "none of delegator/delegate/service given, a malformed date, an unknown parameter"}),
 )
 async def delegation_paths(
-    request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
     delegator: Annotated[str | None, Query(min_length=1, max_length=200, description="the delegating body (statutory holder), e.g. org:nhs-england")] = None,
@@ -58,30 +54,26 @@ async def delegation_paths(
     if not (delegator or delegate or service):
         raise UserError("give at least one of delegator, delegate, service (from and to are the start and end of a period)")
     given = [(param, value) for param, value in (("delegator", delegator), ("delegate", delegate), ("service", service)) if value]
-    ends = question("delegation_path_ends", window, delegator=delegator, delegate=delegate, service=service)
-    *found, (end_row,) = await ask_all_async(store, *(entity_question(value, param) for param, value in given), ends)
+    limit = m.DELEGATION_PATHS_MAX + 1
+    paths = question("delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=limit)
+    *found, rows = await ask_all_async(store, *(entity_question(value, param) for param, value in given), paths)
     for (param, value), entity_rows in zip(given, found):
         await found_entity_async(store, value, entity_rows, param)
-    limit = m.DELEGATION_PATHS_MAX + 1
-    steps = STEPS.get(store, await request_build(request, store))  # the build rode the read above
-    if steps is not None:
-        rows = steps.paths(window, Ends.from_row(end_row), delegator, delegate, service, limit)
-    else:
-        (rows,) = await ask_all_async(store, question("delegation_paths", window, delegator=delegator, delegate=delegate, service=service, limit=limit))
     truncated = len(rows) > m.DELEGATION_PATHS_MAX
     rows = rows[: m.DELEGATION_PATHS_MAX]
     ids: set[str | None] = set()
     for r in rows:
         for rel in r["relationships"]:
             ids |= named_ids(rel)
-    if steps is not None:
-        names = {i: ser.brief(steps.briefs[i]) for i in ids if i in steps.briefs}
-    else:
-        names = await briefs_async(store, ids)
-    # Written with orjson, not validated on the way out (a third of an answer
-    # with a dozen chains); the keys in the order m.DelegationPaths writes
-    # them (tests/test_delegation_steps.py holds the bytes to the model's).
+    names = await briefs_async(store, ids)
+    # Written with orjson, not validated on the way out; the keys in the
+    # order m.DelegationPaths writes them (tests/test_api_delegations.py).
     return ser.json_response({"as_of": window.as_of, "window": window.describe(), "truncated": truncated, "paths": [_path(r, names, expand == "nodes") for r in rows]})
+
+
+def named_ids(step: dict[str, Any]) -> set[str | None]:
+    """The ids a step names that /paths/delegation gives as briefs."""
+    return {step.get("delegation_id"), step.get("power"), step.get("accountability_retained_by"), step["from"], *(step.get("services") or [])}
 
 
 def _path(row: dict[str, Any], names: dict[str, dict[str, Any]], full: bool) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
 from nhskg.api.deps import get_store
-from nhskg.api.routes._common import run
+from nhskg.queries.run import ask
 from nhskg.api.strict import errors
 from nhskg.core.errors import NotFound
 from nhskg.graph import GraphStore
@@ -39,11 +39,11 @@ def get_relationship(
     its two ends as briefs, and the source documents it cites. Subgraph edges
     are briefs by default; this is where each leads."""
     start = start_hint(id)
-    rows = run(store, "relationship_from", id=id, start=start) if start else []
-    rows = rows or run(store, "relationship_get", id=id)
+    rows = ask(store, "relationship_from", id=id, start=start) if start else []
+    rows = rows or ask(store, "relationship_get", id=id)
     if not rows:
         raise NotFound(f"no relationship with id {id!r}")
     edge = ser.in_model_order(ser.relationship(rows[0]["edge"]), ser.EDGE_CORE)
-    ends = {r["id"]: ser.node_brief(r) for r in run(store, "entity_briefs", ids=sorted({edge["from"], edge["to"]}))}
-    sources = run(store, "sources_by_ids", ids=list(edge.get("source_ids") or [])) if edge.get("source_ids") else []
+    ends = {r["id"]: ser.node_brief(r) for r in ask(store, "entity_briefs", ids=sorted({edge["from"], edge["to"]}))}
+    sources = ask(store, "sources_by_ids", ids=list(edge.get("source_ids") or [])) if edge.get("source_ids") else []
     return {"relationship": edge, "from": ends[edge["from"]], "to": ends[edge["to"]], "sources": [s["source"] for s in sources]}

@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, live_build, request_build
+from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, LandscapeWindow, TableFormat, choices_pattern, comma_list, require_entity
 from nhskg.core.timescope import BEGINNING, END, Window
-from nhskg.queries.answers import Commissioners, service_commissioners, service_commissioners_from, service_timeline
-from nhskg.queries.commissioning import COMMISSIONING
+from nhskg.queries.hierarchy import Commissioners, service_commissioners, service_timeline
 from nhskg.queries.membership import stands_for, type_counts
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
@@ -28,7 +27,6 @@ COMMISSIONER_FIELDS = tuple(m.Commissioner.model_fields)  # the declared fields 
 
 @router.get("/services/{id}/commissioners", response_model=m.Commissioners, responses=TABLE_RESPONSE | errors({404: "no service with that id"}))
 async def commissioners(
-    request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:sexual-health", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
@@ -77,18 +75,9 @@ async def commissioners(
     """
     expanded = set(comma_list(expand))
     grouped, instance_ids = instances == "group", "instances" in expanded
-    answer: Commissioners | None = None
-    kept = request.app.state.holder.settings.commissioning_memory_facts
-    if kept and grouped and "commissioner" not in expanded:
-        # The default shape, from this worker's commissioning index when it
-        # holds the build: in memory, on the event loop.
-        index = COMMISSIONING.get(store, await request_build(request, store), kept)
-        if index is not None:
-            answer = service_commissioners_from(index, id, window, include_parts, instance_ids)
-    if answer is None:
-        # The engine answers (no index yet, full records asked for, or an id
-        # that is not a service): several reads, in a worker thread.
-        answer = await anyio.to_thread.run_sync(lambda: _from_engine(store, id, window, include_parts, grouped, instance_ids))
+    # Several reads (the lineage and facts in one round trip, an ancestor's
+    # facts when the service has none): in a worker thread.
+    answer = await anyio.to_thread.run_sync(lambda: _from_engine(store, id, window, include_parts, grouped, instance_ids))
     # A type's row about all its bodies names them all; a cited count is
     # looked up only for rows about some of them, or that name none.
     uncertain = [r for r in answer.rows if "OrganisationType" in (r.commissioner.get("labels") or []) and (_about_some(r.relationship) or not r.instance_count)]
@@ -152,10 +141,8 @@ def require_service(store: GraphStore, service_id: str) -> dict[str, Any]:
 
 @router.get("/services/{id}/timeline", response_model=m.ServiceTimeline, responses=TABLE_RESPONSE | errors({404: "no service with that id"}))
 def timeline(
-    request: Request,
     id: Annotated[str, Path(description="service id, e.g. service:dental-services", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
-    build: Annotated[str | None, Depends(live_build)],
     window: AllTimeWindow,
     expand: Annotated[Literal["commissioner"] | None, Query(description="commissioner: full records instead of briefs")] = None,
     format: TableFormat = "json",
@@ -168,11 +155,8 @@ def timeline(
     stretches with the same commissioner and the same fact are joined;
     `from: null` / `to: null` mean unbounded."""
     row = require_service(store, id)
-    kept = request.app.state.holder.settings.commissioning_memory_facts
-    # From the index unless full records are asked for (it keeps briefs).
-    index = COMMISSIONING.get(store, build, kept) if kept and not expand else None
     items = []
-    for piece in service_timeline(store, id, window, index):
+    for piece in service_timeline(store, id, window):
         r = piece["row"]
         rel = r.relationship
         items.append(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from nhskg.api import models as m
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
-from nhskg.api.routes._common import run
+from nhskg.queries.run import ask
 from nhskg.graph import GraphStore
 from nhskg.core.errors import NotFound
 
@@ -18,7 +18,7 @@ router = APIRouter(tags=["sources"])
 
 def _counts(store: GraphStore) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
-    for r in run(store, "source_fact_counts"):
+    for r in ask(store, "source_fact_counts"):
         bucket = counts.setdefault(r["source_id"], {"nodes": 0, "relationships": 0})
         bucket["nodes" if r["kind"] == "node" else "relationships"] += int(r["count"])
     return counts
@@ -28,7 +28,7 @@ def _counts(store: GraphStore) -> dict[str, dict[str, int]]:
 def list_sources(store: Annotated[GraphStore, Depends(get_store)]):
     """Every source document with its metadata and how many facts cite it."""
     counts = _counts(store)
-    return {"items": [{**r["source"], "facts": counts.get(r["source"]["id"], {"nodes": 0, "relationships": 0})} for r in run(store, "sources_list")]}
+    return {"items": [{**r["source"], "facts": counts.get(r["source"]["id"], {"nodes": 0, "relationships": 0})} for r in ask(store, "sources_list")]}
 
 
 @router.get("/sources/{id}", response_model=m.SourceDetail, responses=errors({404: "no source with that id"}))
@@ -39,11 +39,11 @@ def get_source(
     include_derived: Annotated[bool, Query(description="also list derived relationships (which repeat the evidence of what they rest on)")] = False,
 ):
     """One source document: its metadata and the facts (nodes and relationships) citing it, each with the quotes it takes from this source."""
-    rows = run(store, "source_get", id=id)
+    rows = ask(store, "source_get", id=id)
     if not rows:
         raise NotFound(f"no source with id {id!r}")
-    nodes = run(store, "source_facts_nodes", id=id, limit=limit + 1)
-    rels = run(store, "source_facts_relationships", id=id, include_derived=include_derived, limit=limit + 1)
+    nodes = ask(store, "source_facts_nodes", id=id, limit=limit + 1)
+    rels = ask(store, "source_facts_relationships", id=id, include_derived=include_derived, limit=limit + 1)
     return {
         "source": rows[0]["source"],
         "facts": {"nodes": [{**n, "labels": sorted(n["labels"])} for n in nodes[:limit]], "relationships": rels[:limit]},

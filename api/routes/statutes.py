@@ -12,7 +12,7 @@ from nhskg.api.deps import get_store
 from nhskg.api.routes._common import TABLE_RESPONSE, AllTimeWindow, TableFormat, require_entity
 from nhskg.api.strict import errors
 from nhskg.graph import GraphStore
-from nhskg.queries.answers import statute_effects
+from nhskg.queries.rules import statute_effects
 
 router = APIRouter(tags=["statutes"])
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from nhskg.api import models as m
 from nhskg.api import serialise as ser
-from nhskg.api.deps import get_store, live_build
+from nhskg.api.deps import get_store
 from nhskg.api.strict import errors
 from nhskg.core.errors import UserError
 from nhskg.core.timescope import holds
 from nhskg.api.routes._common import LandscapeWindow, check_label, choices_pattern, comma_list, label_pattern, require_entity
-from nhskg.queries.adjacency import ADJACENCIES
-from nhskg.queries.answers import neighbourhood
+from nhskg.queries.walk import neighbourhood
 from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["subgraph"])
@@ -48,9 +47,7 @@ CAPS = {"depth": m.SUBGRAPH_DEPTH_MAX, "max_nodes": m.SUBGRAPH_NODES_MAX, "edges
     },
 )
 def subgraph(
-    request: Request,
     store: Annotated[GraphStore, Depends(get_store)],
-    build: Annotated[str | None, Depends(live_build)],
     window: LandscapeWindow,
     seed: Annotated[str, Query(min_length=1, max_length=200, description="node id to start from, e.g. type:icb")],
     depth: Annotated[int, Query(ge=0, le=m.SUBGRAPH_DEPTH_MAX, description=f"hops from the seed (max {m.SUBGRAPH_DEPTH_MAX})")] = m.SUBGRAPH_DEPTH_DEFAULT,
@@ -81,15 +78,10 @@ def subgraph(
     full = parse_expand(expand)
     if format != "json":
         full = set(EXPANDABLE)  # downloads for Gephi and notebooks carry everything
-    kept = request.app.state.holder.settings.subgraph_memory_relationships
-    adjacency = ADJACENCIES.get(store, build, kept) if kept else None
-    if adjacency is not None and adjacency.slot(seed) is not None:
-        seed_holds = adjacency.node_holds(seed, window)  # the seed's record, from memory
-    else:
-        seed_holds = holds(require_entity(store, seed, "seed")["properties"], window)
+    seed_holds = holds(require_entity(store, seed, "seed")["properties"], window)
     walk = neighbourhood(
         store, seed, depth, window, label_list, max_nodes, m.SUBGRAPH_EDGES_MAX, seed_holds,
-        full_nodes="nodes" in full, full_edges="edges" in full, adjacency=adjacency,
+        full_nodes="nodes" in full, full_edges="edges" in full,
         edge_shape=ser.relationship if "edges" in full else ser.relationship_brief,
     )
     data = {

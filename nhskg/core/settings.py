@@ -17,14 +17,11 @@ from nhskg.core.errors import UserError
 ENV_VARS: dict[str, str] = {
     "NHSKG_DATA_DIR": "directory of the embedded FalkorDB engine (socket, lock, persisted graph)",
     "NHSKG_GRAPH": "graph name inside the engine (default 'nhskg')",
-    "NHSKG_CORPUS_DIR": "extra directory of source documents (with sources.yaml) besides the bundled corpus",
     "NEO4J_URI": "selects the Neo4j engine when set, e.g. bolt://localhost:7687",
     "NEO4J_USER": "Neo4j user (default 'neo4j')",
     "NEO4J_PASSWORD": "Neo4j password",
     "NEO4J_DATABASE": "Neo4j database the app reads (default 'neo4j'); on Enterprise, a name that is not a database (e.g. nhskg) becomes an alias that ingest switches to each new build",
     "NEO4J_SINGLE_TX_LIMIT": "largest graph (nodes + relationships) Neo4j ingest writes in one transaction when it cannot switch an alias (default 100000)",
-    "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS": "largest graph, in relationships, each API worker walks /subgraph over in memory (default 1000000; 0 = never: the engine answers every /subgraph)",
-    "NHSKG_COMMISSIONING_MEMORY_FACTS": "largest graph, in COMMISSIONS relationships, each API worker answers /services/{id}/commissioners from in memory (default 1000000; 0 = never: the engine answers every one)",
     "NHSKG_ANSWER_CACHE_MB": "megabytes of answers each API worker keeps, by graph build (default 64; 0 = off, ETags and 304s stay)",
 }
 
@@ -58,10 +55,7 @@ class Settings:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     neo4j_single_tx_limit: int = 100_000
-    corpus_dir: Path | None = None
     answer_cache_mb: int = 64
-    subgraph_memory_relationships: int = 1_000_000
-    commissioning_memory_facts: int = 1_000_000
 
     @property
     def engine(self) -> str:
@@ -71,7 +65,6 @@ class Settings:
     def from_env(cls, data_dir: str | Path | None = None) -> "Settings":
         env = os.environ
         chosen = data_dir or env.get("NHSKG_DATA_DIR") or default_data_dir()
-        corpus = env.get("NHSKG_CORPUS_DIR")
         return cls(
             data_dir=Path(chosen).expanduser(),
             graph_name=env.get("NHSKG_GRAPH", "nhskg"),
@@ -80,13 +73,6 @@ class Settings:
             neo4j_password=env.get("NEO4J_PASSWORD", ""),
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             neo4j_single_tx_limit=_whole_number("NEO4J_SINGLE_TX_LIMIT", env.get("NEO4J_SINGLE_TX_LIMIT"), 100_000, "nodes and relationships"),
-            corpus_dir=Path(corpus).expanduser() if corpus else None,
             answer_cache_mb=_whole_number("NHSKG_ANSWER_CACHE_MB", env.get("NHSKG_ANSWER_CACHE_MB"), 64, "megabytes"),
-            subgraph_memory_relationships=_whole_number(
-                "NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS", env.get("NHSKG_SUBGRAPH_MEMORY_RELATIONSHIPS"), 1_000_000, "relationships"
-            ),
-            commissioning_memory_facts=_whole_number(
-                "NHSKG_COMMISSIONING_MEMORY_FACTS", env.get("NHSKG_COMMISSIONING_MEMORY_FACTS"), 1_000_000, "commissioning facts"
-            ),
         )
 

@@ -17,17 +17,20 @@ constants by nhskg.queries.catalogue (the `@valid(x)` fragment).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from nhskg.core.vocabulary import vocabulary
 
 BEGINNING = "0000-01-01"
 END = "9999-12-31"
 DEFAULT_STATUSES: tuple[str, ...] = ("in_force",)
 
 # Weakest wins when facts combine (an inherited fact is no stronger than
-# the type fact, the INSTANCE_OF link and the body it rests on).
-STATUS_STRENGTH: dict[str, int] = {"in_force": 0, "delayed": 1, "planned": 2, "proposed": 3, "disputed": 4, "superseded": 5}
+# the type fact, the INSTANCE_OF link and the body it rests on): the
+# vocabulary's status_strength, strongest first.
+STATUS_STRENGTH: dict[str, int] = {status: rank for rank, status in enumerate(vocabulary().status_strength)}
 ALL_STATUSES: tuple[str, ...] = tuple(STATUS_STRENGTH)
 
 
@@ -135,27 +138,6 @@ def holds(props: Mapping[str, Any], window: Window) -> bool:
         and (props.get("status") or "in_force") in window.statuses
         and (window.undated_too or not props.get("undated"))
     )
-
-
-# A record's (valid_from, valid_to, status, undated) as the rule reads them:
-# what the per-worker in-memory answers keep of each node and relationship
-# (nhskg.queries.adjacency, nhskg.queries.commissioning), one object per
-# distinct span.
-Span = tuple[str | None, str | None, str | None, bool]
-
-
-def span_verdicts(window: Window) -> Callable[[Span], bool]:
-    """holds(...) of a span, asked once per distinct span met in one answer
-    (an answer from memory meets the same few spans many times)."""
-    known: dict[Span, bool] = {}
-
-    def verdict(span: Span) -> bool:
-        found = known.get(span)
-        if found is None:
-            found = known[span] = holds({"valid_from": span[0], "valid_to": span[1], "status": span[2], "undated": span[3]}, window)
-        return found
-
-    return verdict
 
 
 def overlap(*spans: tuple[str | None, str | None]) -> tuple[str | None, str | None] | None:

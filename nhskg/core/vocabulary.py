@@ -70,6 +70,7 @@ class Vocabulary:
     kinds: dict[str, str]
     relationships: dict[str, RelSpec]
     statuses: dict[str, str]
+    status_strength: tuple[str, ...]  # strongest first
     quantifiers: dict[str, str]
     commissioning_bases: dict[str, str]
     reserved: dict[str, str]
@@ -146,6 +147,7 @@ def parse(raw: dict[str, Any]) -> Vocabulary:
         kinds=dict(raw["kinds"]),
         relationships=rels,
         statuses=dict(raw["statuses"]),
+        status_strength=tuple(raw["status_strength"]),
         quantifiers=dict(raw["quantifiers"]),
         commissioning_bases=dict(raw["commissioning_bases"]),
         reserved=dict(raw["reserved"]),
@@ -156,6 +158,8 @@ def parse(raw: dict[str, Any]) -> Vocabulary:
 
 def _check(vocab: Vocabulary) -> None:
     """The declaration must be self-consistent: every endpoint and range is a label."""
+    if sorted(vocab.status_strength) != sorted(vocab.statuses):
+        raise ValueError("vocabulary: status_strength must list every status once")
     known = set(vocab.labels)
     for rel in vocab.relationships.values():
         if rel.kind not in ("state", "event"):

@@ -3,19 +3,12 @@
 Building, deriving and encoding a graph of 100,000 organisations allocates
 millions of small dicts, lists and tuples that live to the end and form no
 reference cycles. Each allocation burst triggers a collection, and the full
-ones walk every live object: at that size they took 40% of the pipeline's
-time. A worker's per-build loads (nhskg.queries.directory PerBuild) are the
-same: their replies are millions of lists that live until their page is
-read, and the collector traversing them was over half the worker's CPU
-reading the subgraph adjacency at 100,000 organisations (10.6 s, 4.9 s
-without) and a third for the search directory (3.9 s, 2.5 s). Reference
-counting still frees everything as usual; only the cycle collector waits,
-and runs once when the work is done.
+ones walk every live object. Reference counting still frees everything as
+usual; only the cycle collector waits, and runs once when the work is done.
 
 The pause is counted across threads: the collector is off while any paused
 block runs, in any thread, and back on when the last one ends if it was on
-before the first (a load in a worker's background thread and another in a
-request thread overlap).
+before the first (an ingest and a bulk load in another thread may overlap).
 """
 
 from __future__ import annotations
