@@ -40,6 +40,9 @@ SUFFIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "strategic health authority": ("SHA", ("SHA", "Strategic Health Authority")),
     "clinical commissioning group": ("CCG", ("CCG", "Clinical Commissioning Group")),
     "primary care group": ("PCG", ("PCG", "Primary Care Group")),
+    # ONS names a non-metropolitan county's area ("Cumbria"); its council is "Cumbria County Council"
+    # (Local Government Act 1972 s.2(3)); a renamed unitary ("Somerset Council") keeps its name.
+    "county council": ("County Council", ("Council",)),
 }
 # role -> the type as a reader says it, for bodies known only by their code.
 CODE_ONLY = {
