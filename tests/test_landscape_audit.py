@@ -270,3 +270,10 @@ def test_nhs_commissioning_board_is_nhs_england(api) -> None:
     assert r.status_code == 308
     assert "org:nhs-england" not in ids(api, q="NHS England", as_of="2012-09-30")
     assert "org:nhs-england" in ids(api, q="NHS England", as_of="2012-10-01")
+
+
+def test_pcts_counted_after_the_april_2001_wave(api) -> None:
+    """164 PCTs after the April 2001 wave (cited), counted on its first day only."""
+    assert count_value(api, "count:pcts-2001-04", "2001-04-01") == 164
+    assert count_value(api, "count:pcts-2001-04", "2001-03-31") is None
+    assert count_value(api, "count:pcts-2001-04", "2001-04-02") is None
