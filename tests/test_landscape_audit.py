@@ -277,3 +277,12 @@ def test_pcts_counted_after_the_april_2001_wave(api) -> None:
     assert count_value(api, "count:pcts-2001-04", "2001-04-01") == 164
     assert count_value(api, "count:pcts-2001-04", "2001-03-31") is None
     assert count_value(api, "count:pcts-2001-04", "2001-04-02") is None
+
+
+def test_area_teams_named_in_the_one_style(api) -> None:
+    """The NHS Choices feed capitalises "And"/"Of"; the name is written as ONS writes it."""
+    ons = {r["NHSAT13NM"] for r in dicts("ons/NHSAT_APR_2013_EN_NC.csv")}
+    assert {"Kent and Medway", "Devon, Cornwall and Isles of Scilly"} <= ons
+    names = {i["name"] for i in api.get("/entities", params={"instance_of": "type:nhse-area-team", "as_of": "2014-06-01", "limit": 100}).json()["items"]}
+    assert "Kent and Medway Area Team" in names and "Devon, Cornwall and Isles of Scilly Area Team" in names
+    assert not [n for n in names if " And " in n or " Of " in n]

@@ -77,10 +77,16 @@ def _word(word: str, first: bool) -> str:
 
 def title_case(name: str) -> str:
     """'NORTH LONDON NHS FOUNDATION TRUST' -> 'North London NHS Foundation Trust'.
-    A name already in mixed case is the publisher's own spelling and is kept."""
+    A name already in mixed case is the publisher's own spelling and is kept
+    (but for a capitalised "And", "Of" or "The" inside it)."""
     name = " ".join(name.split())
-    if not name or not name.isupper():
+    if not name:
         return name
+    if not name.isupper():
+        # A mixed-case publisher spelling is kept, except "And"/"Of"/"The" inside a name
+        # (the NHS Choices feed's "Kent And Medway"; ONS writes "Kent and Medway").
+        words = name.split(" ")
+        return " ".join(w.lower() if i and w in ("And", "Of", "The") else w for i, w in enumerate(words))
     words = name.split(" ")
     return " ".join(_word(w, i == 0) for i, w in enumerate(words))
 
