@@ -286,3 +286,15 @@ def test_area_teams_named_in_the_one_style(api) -> None:
     names = {i["name"] for i in api.get("/entities", params={"instance_of": "type:nhse-area-team", "as_of": "2014-06-01", "limit": 100}).json()["items"]}
     assert "Kent and Medway Area Team" in names and "Devon, Cornwall and Isles of Scilly Area Team" in names
     assert not [n for n in names if " And " in n or " Of " in n]
+
+
+def test_a_local_office_is_named_as_it_ended(api) -> None:
+    """Q70 opened as the Wessex area team and ended (2018-03-31) as the local office ODS eauth
+    names "NHS ENGLAND SOUTH (WESSEX)": the extract names it at its end, not its opening."""
+    row = next(r for r in rows("ods/eauth_2018-11.csv") if r[0] == "Q70")
+    assert row[1] == "NHS ENGLAND SOUTH (WESSEX)" and row[11] == "20180331"
+    body = api.get("/entities/org:ods-q70").json()
+    assert body["properties"]["name"] == "NHS England South (Wessex)"
+    assert "Wessex Area Team" in body["aliases"]
+    assert "org:ods-q70" in ids(api, instance_of="type:nhse-area-team", as_of="2014-06-01")
+    assert "org:ods-q70" in ids(api, instance_of="type:nhse-local-office", as_of="2016-06-01")
