@@ -8,6 +8,7 @@ asked and what could not be answered."""
 from __future__ import annotations
 
 import csv
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -310,3 +311,16 @@ def test_the_march_2025_announcement_happened_and_the_abolition_is_planned(api) 
     hist = api.get("/entities/org:nhs-england/history", params={"status": "planned"}).json()
     assert "org:department-of-health" in {s["node"]["id"] for s in hist["successors"]}
     assert "org:department-of-health" not in {s["node"]["id"] for s in api.get("/entities/org:nhs-england/history").json()["successors"]}
+
+
+@pytest.mark.parametrize(
+    "day,paper,proposal",
+    [("2010-07-12", "policy:equity-and-excellence-2010", "policy:gp-commissioning"), ("2010-11-30", "policy:healthy-lives-healthy-people", "policy:phe-protected-budget")],
+)
+def test_white_papers_are_published_and_their_proposals_proposed(api, day: str, paper: str, proposal: str) -> None:
+    """A white paper is in force as a publication on its day; what it proposes is proposed."""
+    nxt = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    default = {i["entities"][0]["id"] for i in api.get("/changes", params={"from": day, "to": nxt, "limit": 100}).json()["items"]}
+    assert paper in default and proposal not in default
+    proposed = {i["entities"][0]["id"] for i in api.get("/changes", params={"from": day, "to": nxt, "status": "proposed", "limit": 100}).json()["items"]}
+    assert proposal in proposed
