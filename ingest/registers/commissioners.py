@@ -40,6 +40,28 @@ STP_2016_ITEM = EvidenceItem(
     "news item, opening paragraph",
 )
 
+ICS_2021 = "2021-04-01"  # the last 13 STPs designated ICSs: all 42 were ICSs from this day
+ICS_2021_RULE = (
+    "inferred: NHS England designated the last 13 STPs as integrated care systems from 1 April 2021, bringing the total "
+    "to 42; every STP of the registers open on that day (the 42 of the January 2022 NHS Digital mapping) is taken to be "
+    "an ICS from then until ICBs took over (a lower bound: 29 had been designated earlier, on days not in these files)"
+)
+ICS_2021_ITEMS = (
+    EvidenceItem(
+        "source:ext-hcl-final-13-icss-2021",
+        "The final 13 sustainability and transformation partnerships (STPs) will become formally designated integrated "
+        "care systems (ICSs) from 1 April, NHS England has confirmed.",
+        "citation",
+        "opening paragraph",
+    ),
+    EvidenceItem(
+        "source:ext-hcl-final-13-icss-2021",
+        "This brings the total number of ICSs to 42",
+        "citation",
+        "second paragraph",
+    ),
+)
+
 STATUTORY_TRANSFER_RULE = (
     "The CCG was open on 2022-06-30 (ODS eccg: no close date) and its code became a sub-ICB location of this ICB "
     "(ONS LOC22, ODS eccg field 4); CCGs' functions passed to ICBs on 2022-07-01 under the Health and Care Act 2022."
@@ -187,6 +209,12 @@ def load_stps(g: RegisterGraph, ctx: Context) -> None:
             g.link(
                 "INSTANCE_OF", sid, "type:stp", STP_FOOTPRINTS, first, [STP_2016_ITEM, *b.evidence[:1]],
                 derived=True, rule=STP_2016_RULE, approximate=True, derived_from=[sid, "type:stp"],
+            )
+        if first <= ICS_2021 < last:
+            # Open when the last STPs were designated: a (non-statutory) ICS from then on.
+            g.link(
+                "INSTANCE_OF", sid, "type:non-statutory-ics", ICS_2021, last, [*ICS_2021_ITEMS, *b.evidence[:1]],
+                derived=True, rule=ICS_2021_RULE, approximate=True, derived_from=[sid, "type:non-statutory-ics"],
             )
 
 

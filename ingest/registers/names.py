@@ -40,6 +40,9 @@ SUFFIX: dict[str, tuple[str, tuple[str, ...]]] = {
     "strategic health authority": ("SHA", ("SHA", "Strategic Health Authority")),
     "clinical commissioning group": ("CCG", ("CCG", "Clinical Commissioning Group")),
     "primary care group": ("PCG", ("PCG", "Primary Care Group")),
+    # ONS names a non-metropolitan county's area ("Cumbria"); its council is "Cumbria County Council"
+    # (Local Government Act 1972 s.2(3)); a renamed unitary ("Somerset Council") keeps its name.
+    "county council": ("County Council", ("Council",)),
 }
 # role -> the type as a reader says it, for bodies known only by their code.
 CODE_ONLY = {
@@ -74,10 +77,16 @@ def _word(word: str, first: bool) -> str:
 
 def title_case(name: str) -> str:
     """'NORTH LONDON NHS FOUNDATION TRUST' -> 'North London NHS Foundation Trust'.
-    A name already in mixed case is the publisher's own spelling and is kept."""
+    A name already in mixed case is the publisher's own spelling and is kept
+    (but for a capitalised "And", "Of" or "The" inside it)."""
     name = " ".join(name.split())
-    if not name or not name.isupper():
+    if not name:
         return name
+    if not name.isupper():
+        # A mixed-case publisher spelling is kept, except "And"/"Of"/"The" inside a name
+        # (the NHS Choices feed's "Kent And Medway"; ONS writes "Kent and Medway").
+        words = name.split(" ")
+        return " ".join(w.lower() if i and w in ("And", "Of", "The") else w for i, w in enumerate(words))
     words = name.split(" ")
     return " ".join(_word(w, i == 0) for i, w in enumerate(words))
 

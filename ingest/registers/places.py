@@ -26,6 +26,13 @@ FT_START_BASIS = (
     "lower bound: the day Monitor authorised this trust is not in any shipped register or list found; the link starts "
     "on the later of the trust's opening and 1 April 2004 (no foundation trust existed before), so it may start early"
 )
+COUNTY_COUNCIL_NAME_ITEM = EvidenceItem(
+    "source:ext-lga-1972-s2",
+    "Each council mentioned in subsection (1) or (2) above shall be a body corporate by the name “The County Council” or "
+    "“The District Council”, as the case may be, with the addition of the name of the particular county or district.",
+    "citation",
+    "section 2(3) (the name of a non-metropolitan county's council)",
+)
 LA_ICB_RULE = (
     "best fit, derived: each LSOA (2011) of the upper-tier authority (ONS LSOA11->CCG20->LAD20, LAD->UTLA by ONS "
     "LTLA19->UTLA19) is placed in the ICB of July 2022 that its 2020 CCG's code (or the CCG it merged into in 2021, "
@@ -118,12 +125,17 @@ def load_local_authorities(g: RegisterGraph, ctx: Context) -> None:
             continue
         b = g.body(ons_id(utla), "LocalAuthority")
         if "ons_code" not in b.props:
-            b.props.update(register_role="upper-tier local authority")
+            # E10: a non-metropolitan county, whose council is "The County Council" with the
+            # county's name (Local Government Act 1972 s.2(3)); the ONS names the area only.
+            county = utla.startswith("E10")
+            b.props.update(register_role="county council" if county else "upper-tier local authority")
             g.name(b.id, "2019-04-01", r.get("UTLA19NM"))
             g.ons(b.id, utla, "2019-04-01")
             g.link("INSTANCE_OF", b.id, "type:local-authority", None, None, [evidence(r, utla)])
         if r.get("LTLA19CD") == utla or not b.evidence:
             g.cite(b.id, evidence(r, utla))
+            if b.props["register_role"] == "county council" and COUNTY_COUNCIL_NAME_ITEM not in b.evidence:
+                g.cite(b.id, COUNTY_COUNCIL_NAME_ITEM)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for r in read_rows(BY_KEY["ons-lsoa11-ccg20-lad20"]):
         lad = r.get("LAD20CD")
@@ -181,7 +193,13 @@ def load_council_changes(g: RegisterGraph, ctx: Context) -> None:
         old.props["date_note"] = f"Abolished on {on} by its structural change order (cited)."
         g.cite(old.id, item)
         for s in c["successors"]:
+            existed = s["id"] in g.bodies
             new = g.body(s["id"], "LocalAuthority")
+            if existed:
+                # A register already holds the successor (undated): it begins on the order's day.
+                for ln in g._links.values():
+                    if ln.from_id == new.id:
+                        ln.intervals = [(max(st or on, on), e, items) for st, e, items in ln.intervals if e is None or e > on]
             new.props.update(register_role="upper-tier local authority", valid_from=on, start_basis="citation: its structural change order")
             g.name(new.id, on, s["name"])
             g.cite(new.id, item)

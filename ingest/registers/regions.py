@@ -17,6 +17,9 @@ LOCAL_OFFICE_FILES = (
 REGIONS_2019 = "2019-04-01"
 
 
+EAUTH_EXTRACT = "2018-11-01"  # ODS eauth as shipped: an extract of c. November 2018 (its sidecar)
+
+
 def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to_ods: dict[str, str], office_ons_to_ods: dict[str, str]) -> None:
     ctx.region_ons_to_ods.update(region_ons_to_ods)
     ctx.office_ons_to_ods.update(office_ons_to_ods)
@@ -31,7 +34,10 @@ def load_regions(g: RegisterGraph, ctx: Context, nhs_england: str, region_ons_to
         b.props.update(ods_code=code, valid_from=opened)
         if end:
             b.props["valid_to"] = end
-        g.name(b.id, opened or "", r.fields["2"])
+        # The extract names each body as it was at its close or at the extract (November
+        # 2018), not at its opening: Q70 opened as the Wessex area team (2013 lists) and
+        # ended as "NHS ENGLAND SOUTH (WESSEX)", a local office.
+        g.name(b.id, closed or EAUTH_EXTRACT, r.fields["2"])
         g.cite(b.id, evidence(r, code))
         if code.startswith("Y"):
             b.props["register_role"] = "NHS England commissioning region"
