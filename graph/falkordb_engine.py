@@ -84,7 +84,15 @@ _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadi
 # The engine's answer to a query on a graph that does not exist (yet).
 _EMPTY_KEY = "empty key"
 # How long a read keeps trying while the engine restarts, before it is a 503.
-READ_RETRY_S = 5.0
+# Every read, however the engine fails (down, hung, unable to restart), ends
+# within this: the engine call carries a timeout (READ_TIMEOUT_MS, enforced by
+# the engine, and a socket timeout just above it), and the restart it asks
+# for runs in the background (FalkorDBServer.ensure_running).
+READ_RETRY_S = 4.0
+# The engine's cap on one read query: a heavy answer is cut off, not waited for.
+READ_TIMEOUT_MS = 3500
+# The socket wait of a read: the engine's cap plus the reply's transfer.
+READ_SOCKET_TIMEOUT_S = READ_TIMEOUT_MS / 1000 + 0.4
 # A save of the curated graph takes well under a second.
 SAVE_TIMEOUT_S = 60.0
 # Indexes over a freshly loaded graph of 100,000 organisations fill in about a second.
@@ -219,6 +227,15 @@ class FalkorDBStore(GraphStore):
             retry=Retry(NoBackoff(), 0),
         )
         self.conn: redis.Redis = self.db.connection
+        # Reads go through their own connections, with a socket timeout of a
+        # read's bound; writes (a bulk load, a save) keep the long one above.
+        self.read_conn = redis.Redis(
+            unix_socket_path=str(self.server.socket_path),
+            socket_timeout=READ_SOCKET_TIMEOUT_S,
+            socket_connect_timeout=1,
+            decode_responses=True,
+            retry=Retry(NoBackoff(), 0),
+        )
         # Clients for readers on an event loop, one per loop (a connection
         # belongs to the loop that opened it); see run_reads_async.
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngineClient] = weakref.WeakKeyDictionary()
@@ -227,7 +244,7 @@ class FalkorDBStore(GraphStore):
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
-            client = AsyncEngineClient(str(self.server.socket_path), QUERY_TIMEOUT_MS / 1000 + 5, 2)
+            client = AsyncEngineClient(str(self.server.socket_path), READ_SOCKET_TIMEOUT_S, 1)
             self._async_clients[loop] = client
         return client
 
@@ -247,9 +264,9 @@ class FalkorDBStore(GraphStore):
                     with contextlib.suppress(WriteFailed):
                         self._save("after removing temporary graphs")
 
-    def _recover(self) -> None:
+    def _recover(self, wait_s: float | None = None) -> None:
         try:
-            self.server.ensure_running()
+            self.server.ensure_running(wait_s)
             self._after_start()
         except EngineUnavailable:
             raise
@@ -264,27 +281,31 @@ class FalkorDBStore(GraphStore):
         if not self.server.answers():
             self._recover()
 
-    def _call(self, operation: Callable[[], T]) -> T:
-        """Run a read; while the engine is down or restarting, restart it (if we
-        own it) and retry, for at most READ_RETRY_S."""
-        deadline = time.monotonic() + READ_RETRY_S
+    def _call(self, operation: Callable[[], T], deadline: float | None = None) -> T:
+        """Run a read; while the engine is down or restarting, have it
+        restarted (if we own it) and retry, until `deadline` (a
+        time.monotonic(); READ_RETRY_S from now by default). A restart
+        that takes longer runs on in the background: the read fails as
+        EngineUnavailable (a 503) by its deadline, never later."""
+        if deadline is None:
+            deadline = time.monotonic() + READ_RETRY_S
         while True:
             try:
                 return operation()
             except _CONNECTION_ERRORS as exc:
-                if time.monotonic() > deadline:
+                if time.monotonic() >= deadline:
                     # Only a dead connection means "not answering"; a query the
                     # restarted engine rejects stays a ResponseError (QueryError).
                     raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
-            try:
-                self._recover()
-            except EngineUnavailable:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+            self._recover(wait_s=max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                raise EngineUnavailable(self.server.unavailable_reason())
 
     def _graph_exists(self, name: str) -> bool:
         return bool(self.conn.exists(name))
+
+    def has_graph(self) -> bool:
+        return self._call(lambda: bool(self.read_conn.exists(self.graph_name)))
 
     # -- reads -------------------------------------------------------------------
 
@@ -296,7 +317,8 @@ class FalkorDBStore(GraphStore):
             _check_params(params)
         # No EXISTS first: that was a second round trip on every read (6% of
         # the API's time under load); see _rows.
-        return [("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact") for cypher, params in reads]
+        timeout = str(READ_TIMEOUT_MS)
+        return [("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact", "TIMEOUT", timeout) for cypher, params in reads]
 
     def _replies_to_rows(self, replies: list[Any]) -> list[list[dict[str, Any]]]:
         # Each reply is read in one pass (nhskg.graph.falkordb_reply), not
@@ -304,27 +326,28 @@ class FalkorDBStore(GraphStore):
         graph = self.db.select_graph(self.graph_name)
         return [_rows(reply, graph) for reply in replies]
 
-    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]], deadline: float | None = None) -> list[list[dict[str, Any]]]:
         """One round trip for all of `reads` (a pipeline, not a transaction:
         the engine answers them in order, each as its own read). Answering a
         request in one round trip instead of three saved a third of its
         client and engine time (socket waits, redis-py's per-command work)."""
         commands = self._commands(reads)
+        conn = self.read_conn
 
         def run() -> list[list[dict[str, Any]]]:
             if len(commands) == 1:
                 try:
-                    replies = [self.conn.execute_command(*commands[0])]
+                    replies = [conn.execute_command(*commands[0])]
                 except redis.ResponseError as exc:
                     replies = [exc]
             else:
-                with self.conn.pipeline(transaction=False) as pipe:
+                with conn.pipeline(transaction=False) as pipe:
                     for command in commands:
                         pipe.execute_command(*command)
                     replies = pipe.execute(raise_on_error=False)
             return self._replies_to_rows(replies)
 
-        return self._call(run)
+        return self._call(run, deadline)
 
     async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
         """run_reads on the event loop, through an asyncio client: the API's
@@ -335,12 +358,16 @@ class FalkorDBStore(GraphStore):
         commands = self._commands(reads)
         if not commands:
             return []
+        deadline = time.monotonic() + READ_RETRY_S
         try:
             replies = await self._async_client().execute(commands)
             if any(isinstance(reply, _CONNECTION_ERRORS) for reply in replies):  # e.g. still loading its snapshot
                 raise redis.BusyLoadingError("the engine is not ready")
-        except _CONNECTION_ERRORS:
-            return await anyio.to_thread.run_sync(self.run_reads, reads)
+        except _CONNECTION_ERRORS as exc:
+            if time.monotonic() >= deadline - 0.1:  # it hung for the whole bound: no second wait
+                raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
+            # The same deadline: the time spent here counts against it.
+            return await anyio.to_thread.run_sync(self.run_reads, reads, deadline)
         return self._replies_to_rows(replies)
 
     def counts(self) -> GraphCounts:
@@ -362,7 +389,7 @@ class FalkorDBStore(GraphStore):
         commands = self._commands([(cypher, {}) for cypher in queries])
 
         def run() -> list[list[dict[str, Any]]]:
-            with self.conn.pipeline(transaction=True) as pipe:
+            with self.read_conn.pipeline(transaction=True) as pipe:
                 for command in commands:
                     pipe.execute_command(*command)
                 replies = pipe.execute(raise_on_error=False)
@@ -613,4 +640,6 @@ class FalkorDBStore(GraphStore):
             client.close()
         with contextlib.suppress(Exception):
             self.conn.close()
+        with contextlib.suppress(Exception):
+            self.read_conn.close()
         self.server.stop()
