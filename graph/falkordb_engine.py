@@ -6,20 +6,30 @@ temporary key (a fresh one for replace_graph, loaded with GRAPH.BULK, see
 graph/falkordb_bulk.py; a GRAPH.COPY of the live one for write_batches), and
 then:
 
-1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
-   key) before any reader can see it; a failed save deletes it and the old
-   graph stays.
+1. Rename it to the waiting key (`<graph>__waiting`) and save (BGSAVE, see
+   _save): the snapshot now keeps the new graph, under a key no reader
+   asks, before any reader can see it. A failed save deletes it and the old
+   graph stays ("nothing was changed" is then true: nobody saw it).
 2. Swap with RENAMEs inside MULTI/EXEC, which is atomic: a reader sees the
-   old graph or the new one, never a half-built one.
-3. Save again: the snapshot now holds the new graph under the live name.
-   If that fails, the swap is undone, so the live graph and the snapshot
-   agree again, and the call fails naming the cause.
+   old graph or the new one, never a half-built one. This is the point of
+   no return: a swap is never undone, so no reader is ever answered from a
+   graph that is then rolled back.
+3. Drop the previous graph, then save again: the snapshot holds the live
+   graph only. If this save fails the write still stands (the snapshot of
+   step 1 keeps the new graph, see below); a warning says so.
+
+Whenever an owner starts or adopts the engine, a waiting graph in the
+snapshot (a writer killed between steps 1 and 2, or an engine that died
+there) is made live, as the swap would have; temporary keys a dead writer
+left are deleted. So after any interruption the engine serves the old graph
+(stopped before step 1 was saved) or the new one (after), and a stop signal
+(SIGTERM, SIGINT, SIGHUP) that arrives from step 1 on is held back until
+step 3 is done (graph/signals.py), so the CLI can say which.
 
 If the engine dies part way, the call does not retry the write on a fresh
 engine (which would load the old snapshot and report a success that did not
 happen): it restarts the engine and checks which graph is live by the build
-id recorded with it, and says so. Temporary keys a dead writer left in a
-snapshot are deleted whenever an owner starts or adopts the engine.
+id recorded with it, and says so.
 
 Reads that meet a restarting engine are retried for up to READ_RETRY_S, then
 fail as EngineUnavailable (503 with Retry-After at the API), never as a 4xx.
@@ -30,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import time
 import uuid
 import weakref
@@ -50,6 +61,7 @@ from nhskg.graph import falkordb_reply
 from nhskg.graph.falkordb_async import AsyncEngineClient
 from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands, prefetched
 from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
+from nhskg.graph.signals import deferred_stop_signals
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS, REL_TYPES
 from nhskg.graph.store import (
     BUILD_READ,
@@ -68,6 +80,7 @@ from nhskg.graph.store import (
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 T = TypeVar("T")
+log = logging.getLogger("nhskg.graph")
 
 # The labels with an index on `id`: every label but Organisation and the
 # organisation kinds. Those label the bodies, most of a national graph
@@ -204,6 +217,10 @@ class FalkorDBStore(GraphStore):
 
     def __init__(self, data_dir: Path, graph_name: str = "nhskg", *, exclusive: bool = False) -> None:
         self.graph_name = graph_name
+        # A new graph saved and about to be swapped in (see _swap_in).
+        self.waiting_key = f"{graph_name}__waiting"
+        # The build of the last write this store swapped in (None: none yet).
+        self.committed: BuildInfo | None = None
         self.server = FalkorDBServer(data_dir, exclusive=exclusive)
         self.server.start()
         try:
@@ -258,9 +275,19 @@ class FalkorDBStore(GraphStore):
             if not locked:
                 return
             with contextlib.suppress(redis.RedisError):
+                changed = False
+                if self._graph_exists(self.waiting_key):
+                    # A writer saved its new graph and stopped before the swap
+                    # (killed, or the engine died): the snapshot kept it to be
+                    # shown, so show it now, as the swap would have.
+                    self.conn.rename(self.waiting_key, self.graph_name)
+                    log.warning("a new graph saved by an interrupted ingest was made live at the engine's start")
+                    changed = True
                 leftovers = list(self.conn.scan_iter(match=f"{self.graph_name}__build_*"))
                 if leftovers:
                     self.conn.delete(*leftovers)
+                    changed = True
+                if changed:
                     with contextlib.suppress(WriteFailed):
                         self._save("after removing temporary graphs")
 
@@ -463,30 +490,44 @@ class FalkorDBStore(GraphStore):
 
     def _swap_in(self, build_into: Callable[[str], None], build: BuildInfo | None) -> None:
         """Every write, under the data directory's write lock: build under a
-        temporary key, save, swap, save (see the module docstring)."""
+        temporary key, move it to the waiting key and save, swap, drop the
+        previous graph and save (see the module docstring)."""
         temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
+        waiting = self.waiting_key
         previous = f"{temp}_previous"
         with self._write_lock():
             self._ready_for_write()
-            swapped = False
+            durable = False  # the snapshot keeps the new graph (as waiting, promoted at a start)
             try:
                 self._guard(lambda: build_into(temp))
-                self._save("before the swap")  # the new graph is durable before anyone sees it
-                had_live = self._swap(temp, previous)
-                swapped = True
-                try:
-                    self._save("after the swap")
-                except WriteFailed:
-                    self._undo_swap(temp, previous, had_live)
-                    swapped = False
-                    raise
+                # From here a stop signal waits until the write is done: the
+                # process is never stopped between keeping the new graph and showing it.
+                with deferred_stop_signals():
+                    self.conn.rename(temp, waiting)
+                    self._save("before the swap")  # the new graph is on disk before anyone sees it
+                    durable = True
+                    self._swap(waiting, previous)
+                    self.committed = build or BuildInfo(None, "", "")
+                    # The previous graph goes before the next save, so the
+                    # snapshot holds the live graph only.
+                    with contextlib.suppress(redis.RedisError):
+                        self.conn.delete(previous)
+                    try:
+                        self._save("after the swap")
+                    except WriteFailed as exc:
+                        # Not a failure of the write: the snapshot saved before
+                        # the swap keeps the new graph and a start promotes it.
+                        log.warning("the new graph is live and kept on disk; the snapshot could not be compacted: %s", exc)
             except _CONNECTION_ERRORS as exc:
-                failure = self._died_during_write(exc, build, swapped)
+                failure = self._died_during_write(exc, build, durable)
                 if failure is not None:
                     raise failure from None
             finally:
+                if not durable:
+                    with contextlib.suppress(redis.RedisError):
+                        self.conn.delete(temp, waiting)
                 with contextlib.suppress(redis.RedisError):
-                    self.conn.delete(temp, previous)
+                    self.conn.delete(previous)
 
     def _ready_for_write(self) -> None:
         """Writes never retry on a fresh engine; make sure one answers first."""
@@ -556,13 +597,6 @@ class FalkorDBStore(GraphStore):
             tx.execute()
         return had_live
 
-    def _undo_swap(self, temp: str, previous: str, had_live: bool) -> None:
-        with self.conn.pipeline(transaction=True) as tx:
-            tx.rename(self.graph_name, temp)
-            if had_live:
-                tx.rename(previous, self.graph_name)
-            tx.execute()
-
     def _save(self, when: str) -> None:
         """Write the snapshot to disk now and wait until it is there.
 
@@ -593,24 +627,30 @@ class FalkorDBStore(GraphStore):
             time.sleep(0.005)
 
     def _save_failed(self, when: str, fallback: str) -> WriteFailed:
-        # The engine's reply says little ("ERR", "err"); its log says why.
-        cause = self.server.last_log_line() or fallback
+        # The engine's reply says little ("ERR", "err"); its log says why,
+        # though not always in its last line (a full disk is named by the
+        # save's child, before the parent's own warnings).
+        cause = self.server.save_failure() or self.server.last_log_line() or fallback
         return WriteFailed(
             f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
             f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
         )
 
-    def _died_during_write(self, exc: Exception, build: BuildInfo | None, swapped: bool) -> EngineUnavailable | None:
+    def _died_during_write(self, exc: Exception, build: BuildInfo | None, durable: bool) -> EngineUnavailable | None:
         """The engine stopped answering part way: find out which graph is live
         now rather than guess. None when the new graph is live and durable
         (the engine restarted from the snapshot and it holds our build)."""
         where = f"FalkorDB at {self.server.socket_path} stopped answering during the write ({exc})"
         unchanged = WriteFailed(f"{where}; nothing was changed: the previous graph stays live and on disk")
-        if not swapped:
+        if not durable:
             return unchanged
         generation = self.server.generation
         try:
             self._recover()
+            if self._graph_exists(self.waiting_key):  # saved, not yet swapped: the swap the start would make
+                self.conn.rename(self.waiting_key, self.graph_name)
+                with contextlib.suppress(WriteFailed):
+                    self._save("after the swap")
             live = self.build_info()
         except (EngineUnavailable, redis.RedisError):
             live = None

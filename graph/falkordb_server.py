@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -369,6 +370,10 @@ class FalkorDBServer:
             raise UserError(f"data directory {self.data_dir} is not writable: {exc.strerror or exc}") from None
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise UserError(f"data directory {self.data_dir} is not writable")
+        # A snapshot written before the engine ran with umask 077.
+        with contextlib.suppress(OSError):
+            if self.rdb_path.stat().st_mode & 0o077:
+                self.rdb_path.chmod(0o600)
 
     def _clean_stale_files(self) -> None:
         for stale in (self.socket_path, self.pid_path):
@@ -401,8 +406,10 @@ class FalkorDBServer:
         ]
         # Its own session: a Ctrl-C to the CLI must not kill the engine before
         # we save and stop it ourselves.
+        # umask 077: the snapshot, its log and pid file are the owner's alone
+        # (the graph is public data, but the files are this user's business).
         self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, umask=0o077
         )
         self.pid = self.process.pid
         if not self._wait_ready(self.pid, launched=True):
@@ -506,6 +513,14 @@ class FalkorDBServer:
             if any(marker in line for marker in _FATAL_LOG_MARKERS):
                 return line.split(" # ", 1)[-1].strip()
         return None
+
+    def save_failure(self) -> str | None:
+        """A save that failed for want of space, named as such: "no space
+        left on device (<data directory>)". None for any other cause."""
+        full = any("No space left on device" in line for line in self._new_log()[-50:])
+        with contextlib.suppress(OSError):
+            full = full or shutil.disk_usage(self.data_dir).free < 64 * 1024
+        return f"no space left on device ({self.data_dir})" if full else None
 
     def last_log_line(self) -> str:
         """The engine's last warning or error (redis marks them ` # `); a
