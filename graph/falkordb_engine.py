@@ -682,4 +682,10 @@ class FalkorDBStore(GraphStore):
             self.conn.close()
         with contextlib.suppress(Exception):
             self.read_conn.close()
-        self.server.stop()
+        with deferred_stop_signals():  # a stop signal now must not cut the save at stop
+            self.server.stop()
+
+    @property
+    def shutdown_failure(self) -> str | None:
+        """Why the save when the engine was stopped failed (None: it did not fail)."""
+        return self.server.stop_failure

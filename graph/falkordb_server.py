@@ -118,6 +118,8 @@ class FalkorDBServer:
         self._restarter_guard = threading.Lock()
         # Why the last restart failed (None once the engine answers again): what /health/ready reports.
         self.last_failure: str | None = None
+        # Why the save at stop() failed, or None (it saved, or there was nothing to save).
+        self.stop_failure: str | None = None
         self._failed_at = 0.0
 
     # -- public ----------------------------------------------------------------
@@ -467,11 +469,14 @@ class FalkorDBServer:
             return False
 
     def _save_and_stop(self, pid: int) -> None:
-        with contextlib.suppress(redis.RedisError):
+        try:
             # SAVE is synchronous: when it returns, the snapshot is on disk
             # (written to a temporary file and renamed into place). A failed
-            # save leaves the snapshot of the last successful write.
+            # save leaves the snapshot of the last successful write, and is
+            # reported (stop_failure), never hidden.
             _no_retry_client(self.socket_path, STOP_SAVE_TIMEOUT_S).save()
+        except redis.RedisError as exc:
+            self.stop_failure = self.save_failure() or self.last_log_line() or str(exc)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         # Redis removes its pid file and socket when it says goodbye; the
