@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 
 from nhskg.api.answer_cache import AnswerCache
 from nhskg.api.bounds import AnswerBounds
+from nhskg.api.http_edges import HttpEdges
 from nhskg.api.redact import public_reason
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.api.limits import RequestLimits
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     # start, cache included; and no request waits past the deadline.
     app.add_middleware(AnswerBounds)
     app.add_middleware(RequestLimits)
+    app.add_middleware(HttpEdges)  # outermost: HEAD is a GET for everything inside
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
