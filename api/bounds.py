@@ -8,10 +8,13 @@ ASGI middleware around the answer cache and the routes:
   changing, the answer is a 503 with Retry-After.
 - A request that has sent nothing after DEADLINE_S is answered 503 with
   Retry-After, whatever it waits for (a hung engine, a restart, a slow
-  query): the engine calls carry their own timeouts below this
-  (nhskg.graph.falkordb_engine.READ_RETRY_S), so this is the backstop.
-  A route running in a worker thread finishes its (bounded) engine call in
-  the background; its answer is dropped.
+  query, a turn for a heavy answer): the engine calls carry their own
+  timeouts below this (nhskg.graph.falkordb_engine.READ_RETRY_S), so this
+  is the backstop. A route running in a worker thread finishes its
+  (bounded) engine call in the background; its answer is dropped.
+- Heavy answers (is_heavy) are built at most HEAVY_AT_ONCE at a time per
+  worker, which bounds a worker's memory under many of them at once; an
+  answer over MAX_ANSWER_BYTES is not sent: a 413 names the limit.
 """
 
 from __future__ import annotations
@@ -29,6 +32,33 @@ logger = logging.getLogger("nhskg.api")
 
 DEADLINE_S = 4.5
 ATTEMPTS = 4
+# The answers that can be large (a neighbourhood with every record expanded,
+# a period's changes, a service's timeline, paths): at most this many are
+# built at once in a worker (they are CPU-bound under one GIL: more at once
+# only makes each slower); more wait (within the deadline) for a turn.
+# 24 full-expansion subgraphs at once held one worker at 1.3 GB; each is at
+# most MAX_ANSWER_BYTES of output plus its working data.
+HEAVY_PREFIXES = ("/subgraph", "/changes", "/paths/", "/queries/")
+HEAVY_SUFFIXES = ("/timeline", "/history")
+HEAVY_AT_ONCE = 2
+# No answer is sent larger than this: the caller is told to ask for less.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+
+
+def is_heavy(path: str) -> bool:
+    return path.startswith(HEAVY_PREFIXES) or path.endswith(HEAVY_SUFFIXES)
+
+
+async def answer_too_large(send: Send, size: int) -> None:
+    body = json.dumps(
+        {
+            "detail": f"the answer is {size} bytes, over the limit of {MAX_ANSWER_BYTES} bytes (MAX_ANSWER_BYTES); "
+            "ask for less: a smaller depth or max_nodes, no expand, or a shorter period"
+        }
+    ).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 async def answer_unavailable(send: Send, detail: str) -> None:
@@ -42,11 +72,23 @@ async def answer_unavailable(send: Send, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class _NoLimit:
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_NO_LIMIT = _NoLimit()
+
+
 class AnswerBounds:
-    def __init__(self, app: ASGIApp, deadline_s: float = DEADLINE_S, attempts: int = ATTEMPTS) -> None:
+    def __init__(self, app: ASGIApp, deadline_s: float = DEADLINE_S, attempts: int = ATTEMPTS, heavy_at_once: int = HEAVY_AT_ONCE) -> None:
         self.app = app
         self.deadline_s = deadline_s
         self.attempts = attempts
+        self.heavy = asyncio.Semaphore(heavy_at_once)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,8 +98,18 @@ class AnswerBounds:
         # The request body, kept so that a second attempt reads it again.
         received: list[Message] = []
 
+        too_large = False
+
         async def tracked_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, too_large
+            if too_large:
+                return
+            if message["type"] == "http.response.start":
+                length = dict(message.get("headers") or []).get(b"content-length")
+                if length is not None and length.isdigit() and int(length) > MAX_ANSWER_BYTES:
+                    too_large = started = True
+                    await answer_too_large(send, int(length))
+                    return
             started = True
             await send(message)
 
@@ -74,8 +126,9 @@ class AnswerBounds:
 
             return next_message
 
+        heavy = is_heavy(scope["path"])
         try:
-            async with asyncio.timeout(self.deadline_s):
+            async with asyncio.timeout(self.deadline_s), (self.heavy if heavy else _NO_LIMIT):
                 for attempt in range(1, self.attempts + 1):
                     try:
                         # A fresh scope each time: what the cache and the
