@@ -45,3 +45,22 @@ def test_head_of_an_unknown_id_is_its_404(api: TestClient) -> None:
 def test_pages_that_take_no_parameters_refuse_them(api: TestClient, url: str) -> None:
     response = api.get(url)
     assert response.status_code == 422 and "takes no query parameters" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["/browser/guide", "/browser/style.grass"])
+def test_the_browser_kit_is_readable_by_the_neo4j_browser_origin_only(api: TestClient, path: str) -> None:
+    browser = api.get(path, headers={"Origin": "http://localhost:7474"})
+    assert browser.headers["access-control-allow-origin"] == "http://localhost:7474"
+    other = api.get(path, headers={"Origin": "https://evil.example"})
+    assert other.status_code == 200 and "access-control-allow-origin" not in other.headers
+    assert "Origin" in other.headers["vary"]
+
+
+def test_compose_publishes_every_port_on_loopback_only() -> None:
+    import yaml
+    from pathlib import Path
+
+    compose = yaml.safe_load((Path(__file__).resolve().parents[1] / "docker-compose.yml").read_text())
+    for name, service in compose["services"].items():
+        for port in service.get("ports") or []:
+            assert str(port).startswith("127.0.0.1:"), (name, port)
