@@ -102,15 +102,21 @@ class OneBuildReads(GraphStore):
     def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         return self.run_reads([(cypher, params)])[0]
 
-    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-        before, *rows, after = self._store.run_reads([BUILD_READ, *reads, BUILD_READ])
+    @staticmethod
+    def _bracketed(reads: Sequence[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+        # With no reads of its own, the build alone: nothing to bracket.
+        return [BUILD_READ, *reads, BUILD_READ] if reads else [BUILD_READ]
+
+    def _unbracket(self, replies: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        before, after = replies[0], replies[-1]
         self._pin(before, after)
-        return rows
+        return replies[1:-1]
+
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        return self._unbracket(self._store.run_reads(self._bracketed(reads)))
 
     async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-        before, *rows, after = await self._store.run_reads_async([BUILD_READ, *reads, BUILD_READ])
-        self._pin(before, after)
-        return rows
+        return self._unbracket(await self._store.run_reads_async(self._bracketed(reads)))
 
     def has_graph(self) -> bool:
         return self._store.has_graph()
