@@ -210,3 +210,14 @@ def test_leftovers_of_a_dead_writer_are_cleaned_at_start(data_dir: Path) -> None
         assert int((data_dir / "falkordb.pid").read_text()) == again.server.pid != os.getpid()
     finally:
         again.close()
+
+
+def test_a_failed_save_at_shutdown_is_reported_not_hidden(data_dir: Path) -> None:
+    store = FalkorDBStore(data_dir)
+    store.replace_graph(graph("kept"), version="v1")
+    assert store.shutdown_failure is None
+    block_saves(store)
+    store.close()
+    assert store.shutdown_failure and "Is a directory" in store.shutdown_failure
+    unblock_saves(data_dir)
+    assert reopened_ids(data_dir) == {"org:kept-0", "org:kept-1"}  # the write's own save kept it
