@@ -17,6 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from nhskg.api.answer_cache import AnswerCache
+from nhskg.api.bounds import AnswerBounds
+from nhskg.api.http_edges import HttpEdges
+from nhskg.api.redact import public_reason
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
 from nhskg.api.limits import RequestLimits
 from nhskg.api.routes import register_routes
@@ -65,7 +68,11 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     app.state.holder = holder
     # The cache sits inside the request limits: an oversized request never reaches it.
     app.add_middleware(AnswerCache, read_build=holder.build_id, max_mb=holder.settings.answer_cache_mb)
+    # Outside the cache: an answer that met a swap is asked again from the
+    # start, cache included; and no request waits past the deadline.
+    app.add_middleware(AnswerBounds)
     app.add_middleware(RequestLimits)
+    app.add_middleware(HttpEdges)  # outermost: HEAD is a GET for everything inside
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
@@ -73,8 +80,10 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(EngineUnavailable)
     async def unavailable(request: Request, exc: EngineUnavailable) -> JSONResponse:
-        # Down or restarting: never a 4xx, and say when to come back.
-        return JSONResponse(status_code=503, content={"detail": str(exc)}, headers={"Retry-After": str(RETRY_AFTER_S)})
+        # Down or restarting: never a 4xx, and say when to come back. The log
+        # keeps the whole message; the caller gets it without paths, pids or argv.
+        logger.warning("503 on %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(status_code=503, content={"detail": public_reason(str(exc))}, headers={"Retry-After": str(RETRY_AFTER_S)})
 
     @app.exception_handler(QueryError)
     async def query_failed(request: Request, exc: QueryError) -> JSONResponse:

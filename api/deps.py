@@ -4,14 +4,14 @@ engine is down (then /health says 503 and why, and the next request retries)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from nhskg.graph import GraphStore, open_store
-from nhskg.graph.store import BUILD_READ, GraphData, Progress, Statement, build_from_rows
+from nhskg.graph.pinned import BuildChanged, OneBuildReads
+from nhskg.graph.store import BUILD_READ, build_from_rows
 from nhskg.core.errors import EngineUnavailable, UserError
 from nhskg.core.settings import Settings
 
@@ -70,58 +70,27 @@ class StoreHolder:
 BUILD_SCOPE_KEY = "nhskg.build"
 
 
-class BuildStampedReads(GraphStore):
-    """The store as one request sees it when its ETag needs the live build:
-    the request's first read also reads the build, in the same round trip
-    (GraphStore.run_reads) and before the route's own questions. So the
-    label is never a build newer than the graph the answer came from (a
-    swap in between gives an ETag no later request matches, never a 304 for
-    an old answer), and it costs neither a round trip nor a thread hand-off
-    of its own. A request only reads: the write methods refuse."""
+class BuildStampedReads(OneBuildReads):
+    """The store as one request sees it: every read from one build
+    (nhskg.graph.pinned), and the build written into the request scope for
+    the answer cache's ETag as soon as the first round trip knows it. The
+    first round trip reads the build with the route's own questions, so the
+    label is never a build other than the one the answer came from, and it
+    costs neither a round trip nor a thread hand-off of its own."""
 
     def __init__(self, store: GraphStore, scope: dict[str, Any]) -> None:
-        self._store = store
+        super().__init__(store)
         self._scope = scope
-        self.engine = store.engine
 
-    def run_read(self, cypher: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.run_reads([(cypher, params)])[0]
-
-    def _stamped(self) -> bool:
-        return self._scope.get(BUILD_SCOPE_KEY, "") is not None
-
-    def _stamp(self, build_rows: list[dict[str, Any]]) -> None:
-        build = build_from_rows(build_rows)
-        self._scope[BUILD_SCOPE_KEY] = build.build_id if build else ""
-
-    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-        if self._stamped():
-            return self._store.run_reads(reads)
-        build_rows, *rows = self._store.run_reads([BUILD_READ, *reads])
-        self._stamp(build_rows)
-        return rows
-
-    async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
-        if self._stamped():
-            return await self._store.run_reads_async(reads)
-        build_rows, *rows = await self._store.run_reads_async([BUILD_READ, *reads])
-        self._stamp(build_rows)
-        return rows
-
-    def write_batches(self, statements: Iterable[Statement], progress: Progress | None = None) -> None:
-        raise TypeError("a request reads the graph; it never writes")
-
-    def apply_schema(self) -> None:
-        raise TypeError("a request reads the graph; it never writes")
-
-    def replace_graph(self, data: GraphData, progress: Progress | None = None, version: str | None = None) -> None:
-        raise TypeError("a request reads the graph; it never writes")
-
-    def describe(self) -> str:
-        return self._store.describe()
-
-    def close(self) -> None:
-        """Nothing: the store outlives the request (StoreHolder closes it)."""
+    def pinned(self, build_id: str) -> None:
+        known = self._scope.get(BUILD_SCOPE_KEY, "")
+        if known is None:
+            self._scope[BUILD_SCOPE_KEY] = build_id
+        elif known and known != build_id:
+            # The answer cache read the build before the route ran, and the
+            # graph was replaced since: the answer would be kept and tagged
+            # under a build it does not come from. Ask again.
+            raise BuildChanged(f"the graph was replaced after the answer cache read build {known}")
 
 
 async def request_build(request: Request, store: GraphStore) -> str | None:
@@ -129,12 +98,13 @@ async def request_build(request: Request, store: GraphStore) -> str | None:
     that is read already (the answer cache's, or the request's first read);
     else read now through the request's store, so that the ETag names the
     same build and no second read is needed for it."""
+    if isinstance(store, OneBuildReads):
+        if store.build_id is None:
+            await store.run_reads_async([])  # the build alone, pinned (and stamped for the ETag)
+        return store.build_id or None
     known = request.scope.get(BUILD_SCOPE_KEY)
     if known:
         return known
-    if isinstance(store, BuildStampedReads):
-        await store.run_reads_async([])  # the build alone, stamped for the ETag
-        return request.scope.get(BUILD_SCOPE_KEY) or None
     holder: StoreHolder = request.app.state.holder
     return await holder.build_id()
 
@@ -145,9 +115,7 @@ async def get_store(request: Request) -> GraphStore:
     route), which under load was a fifth of a small answer's time."""
     holder: StoreHolder = request.app.state.holder
     store = holder.opened() or await run_in_threadpool(holder.get)
-    if request.scope.get(BUILD_SCOPE_KEY, "") is None:
-        return BuildStampedReads(store, request.scope)
-    return store
+    return BuildStampedReads(store, request.scope)
 
 
 async def live_build(request: Request, store: GraphStore = Depends(get_store)) -> str | None:

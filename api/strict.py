@@ -6,6 +6,8 @@ shape the OpenAPI document declares (`ErrorBody`)."""
 from __future__ import annotations
 
 import difflib
+import types
+import typing
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,11 +51,51 @@ def _query_names(dependant: Dependant) -> list[str]:
     return names
 
 
+def repeatable(route: APIRoute) -> frozenset[str]:
+    """The query parameters the route takes as a list (`?kind=a&kind=b`)."""
+    cached = getattr(route, "_nhskg_repeatable", None)
+    if cached is None:
+        cached = frozenset(_list_names(route.dependant))
+        route._nhskg_repeatable = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _list_names(dependant: Dependant) -> list[str]:
+    names = [p.alias for p in dependant.query_params if _is_list(p.field_info.annotation)]
+    for sub in dependant.dependencies:
+        names += _list_names(sub)
+    return names
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_list(arg) for arg in typing.get_args(annotation))
+    if origin is typing.Annotated:
+        return _is_list(typing.get_args(annotation)[0])
+    return False
+
+
+def reject_repeats(request: Request, lists: frozenset[str] = frozenset()) -> None:
+    """A single-valued parameter given twice (`q=a&q=b`) is a 422: which one
+    was meant is not for the server to guess."""
+    seen: set[str] = set()
+    for given, _ in request.query_params.multi_items():
+        if given in seen and given not in lists:
+            raise UserError(f"{given}: given more than once; it takes one value")
+        seen.add(given)
+
+
 async def reject_unknown_query_params(request: Request) -> None:
     route = request.scope.get("route")
-    if not isinstance(route, APIRoute) or getattr(route.endpoint, "any_query_params", False):
+    if not isinstance(route, APIRoute):
         return
+    if getattr(route.endpoint, "any_query_params", False):
+        return  # it checks its own, repeats included (its list parameters may repeat)
     names = accepted(route)
+    reject_repeats(request, repeatable(route))
     for given in request.query_params.keys():
         if given not in names:
             close = difflib.get_close_matches(given, names, n=1, cutoff=0.6)

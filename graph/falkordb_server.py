@@ -30,6 +30,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -53,6 +54,8 @@ START_TIMEOUT_S = 10.0
 LOAD_TIMEOUT_S = 60.0
 LOCK_TIMEOUT_S = 30.0
 STOP_SAVE_TIMEOUT_S = 10.0
+# After a failed restart, readers wait this long before asking for another.
+RESTART_BACKOFF_S = 1.0
 # Server-side cap on any query, so one expensive read cannot hang the API.
 QUERY_TIMEOUT_MS = 15000
 # Unix socket paths are limited to ~107 bytes; longer data dirs use /tmp.
@@ -109,6 +112,15 @@ class FalkorDBServer:
         self._log_offset = 0  # where the current engine's log lines start
         self._restart_lock = threading.Lock()
         self._closed = False
+        # The restart a reader asked for runs in this thread, so no reader
+        # waits behind it longer than its own deadline (ensure_running).
+        self._restarter: threading.Thread | None = None
+        self._restarter_guard = threading.Lock()
+        # Why the last restart failed (None once the engine answers again): what /health/ready reports.
+        self.last_failure: str | None = None
+        # Why the save at stop() failed, or None (it saved, or there was nothing to save).
+        self.stop_failure: str | None = None
+        self._failed_at = 0.0
 
     # -- public ----------------------------------------------------------------
 
@@ -144,15 +156,69 @@ class FalkorDBServer:
                 raise self._busy() from None
             fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def ensure_running(self) -> None:
+    def ensure_running(self, wait_s: float | None = None) -> None:
         """After a failed call: make sure an engine answers, restarting it if we
-        own it (or can take over from an owner that died)."""
+        own it (or can take over from an owner that died).
+
+        With `wait_s` (a reader with a deadline), the restart runs in a
+        background thread and this waits at most `wait_s` for the engine to
+        answer, then raises EngineUnavailable saying why: a restart that
+        takes 10 s (a hung engine to end, a snapshot to load) or cannot
+        succeed (an unwritable data directory) never holds a reader longer
+        than its deadline, however many readers are waiting. Without it (a
+        writer, which never retries blindly) the restart happens here."""
+        if wait_s is None:
+            self._ensure_running_now()
+            return
+        deadline = time.monotonic() + wait_s
+        if self._answers(min(0.5, max(wait_s, 0.05))):
+            return
+        self._restart_in_background()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            if self._answers(min(0.5, remaining)):
+                return
+            time.sleep(min(0.05, max(remaining, 0)))
+        raise EngineUnavailable(self.unavailable_reason())
+
+    def unavailable_reason(self) -> str:
+        """One line on why the engine is not answering, for a 503 and /health/ready."""
+        if self.last_failure:
+            return f"the graph engine could not be restarted: {self.last_failure}"
+        if self._restarter is not None and self._restarter.is_alive():
+            return "the graph engine is restarting"
+        return "the graph engine is not answering"
+
+    def _restart_in_background(self) -> None:
+        with self._restarter_guard:
+            if self._closed or (self._restarter is not None and self._restarter.is_alive()):
+                return
+            # A restart that just failed is not retried at once: readers
+            # arriving together must not launch an engine each.
+            if self.last_failure and time.monotonic() - self._failed_at < RESTART_BACKOFF_S:
+                return
+            self._restarter = threading.Thread(target=self._restart_quietly, name="falkordb-restart", daemon=True)
+            self._restarter.start()
+
+    def _restart_quietly(self) -> None:
+        try:
+            self._ensure_running_now()
+        except Exception as exc:  # reported to readers and /health/ready, never raised in this thread
+            self.last_failure = str(exc)
+            self._failed_at = time.monotonic()
+        else:
+            self.last_failure = None
+
+    def _ensure_running_now(self) -> None:
         with self._restart_lock:
             if self._closed:
                 # A request thread still retrying after shutdown must not start
                 # an engine nobody would stop.
                 raise EngineUnavailable(f"the store of {self.data_dir} is closed (the server is shutting down)")
             if self._answers():
+                self.last_failure = None
                 return
             with self._start_lock():
                 owner = self._owner_handle is not None or self._try_own()
@@ -162,6 +228,22 @@ class FalkorDBServer:
                 # Outside the start lock: readers waiting here (the workers of
                 # `serve --workers N`) must not keep the owner from restarting it.
                 self._await_shared()
+            self.last_failure = None
+
+    def restart(self) -> None:
+        """Save, stop and start again the engine we own (the caller holds the
+        write lock, so no write is under way)."""
+        with self._restart_lock:
+            pid = self.pid
+            if self._closed or pid is None or not _pid_alive(pid):
+                return
+            with self._start_lock():
+                # Every write saved its graph already; this save only tidies.
+                self._save_and_stop(pid)
+                self.stop_failure = None
+                self.pid = self.process = None
+                self._launch()
+                self.generation += 1
 
     def answers(self) -> bool:
         return self._answers()
@@ -305,6 +387,10 @@ class FalkorDBServer:
             raise UserError(f"data directory {self.data_dir} is not writable: {exc.strerror or exc}") from None
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise UserError(f"data directory {self.data_dir} is not writable")
+        # A snapshot written before the engine ran with umask 077.
+        with contextlib.suppress(OSError):
+            if self.rdb_path.stat().st_mode & 0o077:
+                self.rdb_path.chmod(0o600)
 
     def _clean_stale_files(self) -> None:
         for stale in (self.socket_path, self.pid_path):
@@ -337,8 +423,10 @@ class FalkorDBServer:
         ]
         # Its own session: a Ctrl-C to the CLI must not kill the engine before
         # we save and stop it ourselves.
+        # umask 077: the snapshot, its log and pid file are the owner's alone
+        # (the graph is public data, but the files are this user's business).
         self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, umask=0o077
         )
         self.pid = self.process.pid
         if not self._wait_ready(self.pid, launched=True):
@@ -385,22 +473,25 @@ class FalkorDBServer:
             )
         return f"FalkorDB failed to start ({reason}; engine log {self.log_path})"
 
-    def _answers(self) -> bool:
+    def _answers(self, timeout: float = 2.0) -> bool:
         if not self.socket_path.exists():
             return False
         try:
-            return bool(_no_retry_client(self.socket_path, 2.0).ping())
+            return bool(_no_retry_client(self.socket_path, timeout).ping())
         except redis.BusyLoadingError:
             return False
         except redis.RedisError:
             return False
 
     def _save_and_stop(self, pid: int) -> None:
-        with contextlib.suppress(redis.RedisError):
+        try:
             # SAVE is synchronous: when it returns, the snapshot is on disk
             # (written to a temporary file and renamed into place). A failed
-            # save leaves the snapshot of the last successful write.
+            # save leaves the snapshot of the last successful write, and is
+            # reported (stop_failure), never hidden.
             _no_retry_client(self.socket_path, STOP_SAVE_TIMEOUT_S).save()
+        except redis.RedisError as exc:
+            self.stop_failure = self.save_failure() or self.last_log_line() or str(exc)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         # Redis removes its pid file and socket when it says goodbye; the
@@ -442,6 +533,14 @@ class FalkorDBServer:
             if any(marker in line for marker in _FATAL_LOG_MARKERS):
                 return line.split(" # ", 1)[-1].strip()
         return None
+
+    def save_failure(self) -> str | None:
+        """A save that failed for want of space, named as such: "no space
+        left on device (<data directory>)". None for any other cause."""
+        full = any("No space left on device" in line for line in self._new_log()[-50:])
+        with contextlib.suppress(OSError):
+            full = full or shutil.disk_usage(self.data_dir).free < 64 * 1024
+        return f"no space left on device ({self.data_dir})" if full else None
 
     def last_log_line(self) -> str:
         """The engine's last warning or error (redis marks them ` # `); a

@@ -259,6 +259,11 @@ class Neo4jStore(GraphStore):
         self.apply_schema()
         self.write_transaction([*load_statements(data), build_statement(build)], clear=True, progress=progress)
 
+    def has_graph(self) -> bool:
+        """This project's graph is there when any of its nodes is (a database
+        holding none is a missing graph: 503, not empty answers)."""
+        return bool(self.run_read(f"MATCH (n:{BASE_LABEL}) RETURN n.id AS id LIMIT 1", {}))
+
     def describe(self) -> str:
         """For `nhskg status`: where, what the server is, what the app's
         database name points at, and any database a killed ingest left."""

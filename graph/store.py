@@ -255,6 +255,11 @@ class GraphStore(abc.ABC):
             row.get("version"),
         )
 
+    def has_graph(self) -> bool:
+        """Whether the engine holds a graph under our name at all (FalkorDB: the
+        key exists). A missing graph is not an empty answer: the API says 503."""
+        return True
+
     def build_info(self) -> BuildInfo | None:
         """What the live graph was built from, or None (empty or unversioned)."""
         return build_from_rows(self.run_read(*BUILD_READ))

@@ -104,6 +104,43 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise at the first alias (`*name`): a knowledge-base file states each
+    thing once, and aliases nested in aliases are how a 1 KB file expands to
+    gigabytes (a "billion laughs"; 49 s and 6 GB before a MemoryError). The
+    composer hands back the anchored node itself for an alias, so a node met
+    twice is one; the walk visits each node once, so it is linear in the
+    file, before anything is expanded."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in knowledge-base files; write the value out", node.start_mark
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+
+
+def load_yaml(text: str) -> Any:
+    """A knowledge-base file's YAML (line-numbered mappings, dates as text),
+    aliases refused before anything is built from them."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def _strip_lines(value: Any) -> Any:
     """Remove loader line markers from free-form values (properties)."""
     if isinstance(value, dict):
@@ -158,7 +195,7 @@ def _read_file(path: Path, kb: KnowledgeBase, problems: list[Problem]) -> bool:
     shown = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_LineLoader)
+        data = load_yaml(text)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(shown, 1, f"cannot read: {exc}"))
         return False

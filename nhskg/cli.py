@@ -65,16 +65,65 @@ class Stopped(BaseException):
         self.signum = signum
 
 
+# Every stop signal received, noted before it is raised: Python swallows an
+# exception raised while it runs a __del__, and the CLI must still know.
+_RECEIVED: list[int] = []
+
+
 def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
     raise Stopped(signum)
 
 
-def _ingest_into(store: GraphStore, args: argparse.Namespace) -> None:
-    from nhskg.ingest.pipeline import ingest
-    from nhskg.progress import ProgressBar
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    _RECEIVED.append(signum)
+    raise KeyboardInterrupt
 
-    summary = ingest(store, _kb_dirs(args), ProgressBar("loading"))
+
+_NOTHING_CHANGED = "before the new graph was saved: nothing was changed, the previous graph stays live"
+
+
+def _signum(exc: BaseException) -> int:
+    return exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+
+
+def _quiet_unraisable(unraisable: "sys.UnraisableHookArgs") -> None:
+    """A stop signal raised while Python ran a __del__ is swallowed by the
+    interpreter, which prints a traceback; it is noted in _RECEIVED and said
+    in one line at the end instead (see _ingest_into)."""
+    if isinstance(unraisable.exc_value, (Stopped, KeyboardInterrupt)):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+class IngestStopped(Stopped):
+    """A stop signal ended `nhskg ingest`; `outcome` says which graph is live."""
+
+    def __init__(self, signum: int, outcome: str, new_graph_live: bool) -> None:
+        super().__init__(signum)
+        self.outcome = outcome
+        self.new_graph_live = new_graph_live
+
+
+def _ingest_into(store: GraphStore, args: argparse.Namespace) -> None:
+    """Ingest, and say which graph is live however it ends: a stop signal
+    before the new graph is saved leaves the previous one (and says so); one
+    after is held back until the swap is done (graph/signals.py), so the new
+    graph is live (and that is said)."""
+    before = getattr(store, "committed", None)
+    try:
+        from nhskg.ingest.pipeline import ingest
+        from nhskg.progress import ProgressBar
+
+        summary = ingest(store, _kb_dirs(args), ProgressBar("loading"))
+    except (Stopped, KeyboardInterrupt) as exc:
+        if getattr(store, "committed", None) is not before:
+            raise IngestStopped(_signum(exc), "after the new graph was saved and swapped in: the new graph is live", True) from None
+        raise IngestStopped(_signum(exc), _NOTHING_CHANGED, False) from None
     print(summary.line(store.engine), flush=True)
+    if _RECEIVED:  # a signal whose exception Python swallowed: the ingest went on to the end
+        name = signal.Signals(_RECEIVED[0]).name
+        print(f"nhskg: {name} came during the ingest but could not stop it in time: the new graph is live", file=sys.stderr, flush=True)
 
 
 def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
@@ -101,9 +150,36 @@ def _why_ingest(store: GraphStore, args: argparse.Namespace) -> str | None:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from nhskg.graph import open_store
 
-    with open_store(_settings(args)) as store:
+    _RECEIVED.clear()
+    try:
+        store = open_store(_settings(args))
+    except (Stopped, KeyboardInterrupt) as exc:
+        raise IngestStopped(_signum(exc), _NOTHING_CHANGED, False) from None
+    done = False
+    try:
         _ingest_into(store, args)
-    return 0
+        done = True
+        store.close()
+    except (Stopped, KeyboardInterrupt) as exc:
+        if not done or isinstance(exc, IngestStopped):
+            with contextlib.suppress(Stopped, KeyboardInterrupt):
+                store.close()
+            raise
+        # The new graph was live and said so; a stop signal while the engine
+        # was stopped (its save is held back from signals) changes nothing.
+        with contextlib.suppress(Stopped, KeyboardInterrupt):
+            store.close()
+        name = signal.Signals(_signum(exc)).name
+        print(f"nhskg: {name} came after the ingest was done: the new graph is live", file=sys.stderr, flush=True)
+    return 0 if _report_shutdown_save(store) else 1
+
+
+def _report_shutdown_save(store: GraphStore) -> bool:
+    """Say so if the save when the engine stopped failed; True if it did not."""
+    failure = getattr(store, "shutdown_failure", None)
+    if failure:
+        _error(f"the engine could not save the graph when it stopped ({failure}); the snapshot holds the graph as of the last completed write")
+    return not failure
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -185,9 +261,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         for store in opened:
             store.close()
+    saved = all([_report_shutdown_save(store) for store in opened])
     if stop_signal is not None:
-        print(f"nhskg: stopped on {signal.Signals(stop_signal).name}; the graph is saved", file=sys.stderr, flush=True)
-    return 0
+        state = "the graph is saved" if saved else "the save at shutdown FAILED (see above)"
+        print(f"nhskg: stopped on {signal.Signals(stop_signal).name}; {state}", file=sys.stderr, flush=True)
+    return 0 if saved else 1
 
 
 def _positive_int(text: str) -> int:
@@ -266,13 +344,28 @@ def _os_error(exc: OSError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from nhskg.ingest.kb import KnowledgeBaseError
+    from nhskg.ingest.kb import KnowledgeBaseError  # noqa: F401  (before the handlers: _run's except clauses need it)
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    sys.unraisablehook = _quiet_unraisable
     for sig in _stop_signals():
-        if sig != signal.SIGINT:  # SIGINT already raises KeyboardInterrupt
-            signal.signal(sig, _raise_stopped)
+        # SIGINT stays a KeyboardInterrupt, noted like the others.
+        signal.signal(sig, _raise_interrupt if sig == signal.SIGINT else _raise_stopped)
+    try:
+        return _run(args)
+    finally:
+        if argv is None:
+            # The work is done and said: a stop signal from now on (while the
+            # interpreter exits) must not turn the exit status into a kill.
+            for sig in STOP_SIGNALS:
+                with contextlib.suppress(ValueError, OSError):
+                    signal.signal(sig, signal.SIG_IGN)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from nhskg.ingest.kb import KnowledgeBaseError
+
     try:
         return int(args.func(args) or 0)
     except BrokenPipeError:
@@ -282,6 +375,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         _error("the output was closed before it was all written (broken pipe)")
         return 141
+    except IngestStopped as exc:
+        # Exit 0 exactly when the new graph is live: a script can rely on it.
+        line = f"stopped by {signal.Signals(exc.signum).name} {exc.outcome}"
+        if exc.new_graph_live:
+            print(f"nhskg: {line}", file=sys.stderr, flush=True)
+            return 0
+        _error(line)
+        return 128 + exc.signum
     except Stopped as exc:
         _error(f"stopped by {signal.Signals(exc.signum).name}")
         return 128 + exc.signum

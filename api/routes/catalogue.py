@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
+from nhskg.core.errors import UserError
 from nhskg.api import models as m
 from nhskg.api.deps import get_store
 from nhskg.api.strict import errors, takes_any_query
@@ -61,8 +62,10 @@ def run_query(name: Annotated[str, Path(max_length=100)], request: Request, stor
         declared = next((p for p in entry.params if p.name == key), None)
         if declared is not None and declared.type == "list":
             raw[key] = [v.strip() for value in values for v in value.split(",") if v.strip()]
+        elif len(values) > 1:
+            raise UserError(f"{key}: given more than once; it takes one value")
         else:
-            raw[key] = values[-1]
+            raw[key] = values[0]
     params = entry.coerce(raw)
     (rows,) = ask_all(store, (entry.cypher, params))
     return {"name": name, "params": params, "rows": rows[: m.QUERY_ROWS_MAX], "truncated": len(rows) > m.QUERY_ROWS_MAX}

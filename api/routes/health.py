@@ -14,12 +14,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+import logging
+
 from nhskg.api.deps import RETRY_AFTER_S, StoreHolder
+from nhskg.api.redact import public_reason
 from nhskg.core.errors import EngineUnavailable, QueryError
 from nhskg.graph import GraphStore
 from nhskg.graph.store import GraphCounts
 
 router = APIRouter(tags=["health"])
+logger = logging.getLogger("nhskg.api")
 
 _UNAVAILABLE = {503: {"description": "the engine is down or restarting, or no graph is loaded; `reason` says why (with Retry-After)"}}
 
@@ -39,9 +43,11 @@ class Live(BaseModel):
 
 
 def _unavailable(engine: str, reason: str) -> JSONResponse:
+    # The log keeps the whole reason; the body leaves out paths, pids and argv.
+    logger.warning("health: %s", reason)
     return JSONResponse(
         status_code=503,
-        content={"status": "unavailable", "engine": engine, "reason": reason},
+        content={"status": "unavailable", "engine": engine, "reason": public_reason(reason)},
         headers={"Retry-After": str(RETRY_AFTER_S)},
     )
 
@@ -76,7 +82,7 @@ def _report(request: Request, *, ready_check: bool) -> Health | JSONResponse:
     except (EngineUnavailable, QueryError) as exc:
         return _unavailable(holder.engine, str(exc))
     if ready_check and counts.nodes == 0:
-        return _unavailable(holder.engine, "no graph is loaded yet (run nhskg ingest)")
+        return _unavailable(holder.engine, "no graph is loaded (the snapshot is missing or empty): run nhskg ingest")
     status = "ready" if ready_check else "ok"
     return Health(status=status, engine=holder.engine, nodes=counts.nodes, relationships=counts.relationships, version=counts.version)
 
