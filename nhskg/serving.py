@@ -22,6 +22,8 @@ import contextlib
 import ctypes
 import logging
 import os
+import shutil
+import tempfile
 import signal
 import socket
 import sys
@@ -236,8 +238,11 @@ def run_workers(data_dir: str, host: str, port: int, log_level: str, workers: in
     """Start `workers` processes on one listening socket, run `prepare` (get
     the graph ready) meanwhile, let them serve, until a stop signal.
     Returns (whether every worker started, the stop signal)."""
-    gate = Path(data_dir) / f"serve-{os.getpid()}.ready"
-    gate.unlink(missing_ok=True)
+    # The gate lives in a private temporary directory, not the data directory:
+    # only the embedded engine creates that, so on Neo4j the workers waited
+    # forever for a gate that could not be made (review C.6).
+    gate_dir = Path(tempfile.mkdtemp(prefix="nhskg-serve-"))
+    gate = gate_dir / "ready"
     os.environ["NHSKG_DATA_DIR"] = data_dir  # the workers' settings (spawned processes inherit the environment)
     os.environ[_PARENT_ENV] = str(os.getpid())
     os.environ[_GATE_ENV] = str(gate)
@@ -253,7 +258,7 @@ def run_workers(data_dir: str, host: str, port: int, log_level: str, workers: in
             supervisor.run()
         finally:
             sock.close()
-            gate.unlink(missing_ok=True)
+            shutil.rmtree(gate_dir, ignore_errors=True)
     finally:
         _quiet_supervisor(False)
     return supervisor.stop_signal is not None, supervisor.stop_signal

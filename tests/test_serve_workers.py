@@ -89,6 +89,19 @@ def test_two_workers_answer_and_share_the_one_engine(served: tuple[Server, list[
     assert set(workers) == set(workers_of(server))  # none died
 
 
+def test_the_workers_gate_is_not_in_the_data_directory(served: tuple[Server, list[int]]) -> None:
+    """The gate the workers wait at is a private temporary file: the data
+    directory exists only for the embedded engine, so on Neo4j a gate there
+    could never be made and `serve --workers 2` hung (review C.6)."""
+    server, workers = served
+    gates = set()
+    for pid in workers:
+        environ = dict(item.split("=", 1) for item in Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace").split("\0") if "=" in item)
+        gates.add(Path(environ["NHSKG_SERVE_GATE"]))
+    assert gates and all(server.data_dir not in g.parents for g in gates)
+    assert not list(Path(server.data_dir).glob("serve-*.ready"))
+
+
 def test_the_owner_restarts_a_dead_engine(served: tuple[Server, list[int]]) -> None:
     server, _ = served
     before = get(f"{server.url}/health")[1]
