@@ -18,7 +18,7 @@ from nhskg.api import bounds
 from test_faults_server import Lab, lab, template  # noqa: F401  (the shared fixtures)
 
 HEAVY = "/subgraph?seed=type:icb&depth=4&max_nodes=1000&expand=nodes,edges"
-CLIENTS = 16
+CLIENTS = 24  # as many as the fault probe that held one worker at 1.3 GB (review E.6)
 # The worker's growth allowed while CLIENTS heavy answers are asked at once:
 # HEAVY_AT_ONCE answers of ~6.5 MB of JSON each and their working data.
 # Without the bound, 24 such clients took one worker to 1.3 GB.
