@@ -6,7 +6,10 @@ The yardstick is the KB itself ("its facts are the yardstick"):
   (its own evidence cites D, or it is an endpoint of a relation, delegation,
   budget or count whose evidence cites D), plus every KB entity whose name
   or an alias occurs verbatim in D (case-sensitive; case-insensitive only for
-  all-lowercase names). Why the second part: the curator cites an entity
+  all-lowercase names), other than only inside a longer occurring name of
+  another entity ("health authorities" inside "strategic health
+  authorities" names the SHAs, not the 1996-2002 health authorities: the
+  longest match, as the gazetteer reads text). Why the second part: the curator cites an entity
   from the one or two documents that define it, but the other documents
   still name it, and a recogniser that finds "NHS England" in a document
   that names it is right, not wrong. Recall against the evidence-cited part
@@ -109,12 +112,24 @@ def _cites(record: Any, source_id: str) -> bool:
     return any(ev.source == source_id for ev in getattr(record, "evidence", []) or [])
 
 
-def _occurs(term: str, text: str) -> bool:
+def _spans(term: str, text: str) -> list[tuple[int, int]]:
+    """Where `term` occurs in `text` as whole words (case-insensitive only for an all-lowercase term)."""
     term = " ".join(term.split())
     if len(term) < 2:
-        return False
+        return []
     flags = re.I if term == term.lower() else 0
-    return re.search(rf"(?<![\w]){re.escape(term)}(?![\w])", text, flags) is not None
+    return [m.span() for m in re.finditer(rf"(?<![\w]){re.escape(term)}(?![\w])", text, flags)]
+
+
+def _named(entities: Iterable[Any], folded: str) -> set[str]:
+    """The entities a name or alias of which occurs in `folded` other than
+    only inside a longer occurrence of another entity's name."""
+    found = [(start, end, e.id) for e in entities for t in {e.name, *e.aliases} for start, end in _spans(normalise_text(t), folded)]
+
+    def inside_another(start: int, end: int, eid: str) -> bool:
+        return any(s <= start and end <= e and e - s > end - start and other != eid for s, e, other in found)
+
+    return {eid for start, end, eid in found if not inside_another(start, end, eid)}
 
 
 def gold_entities(kb: KnowledgeBase, source_id: str, text: str) -> tuple[set[str], set[str]]:
@@ -135,7 +150,7 @@ def gold_entities(kb: KnowledgeBase, source_id: str, text: str) -> tuple[set[str
             cited.add(c.of)
     cited &= ids
     folded = normalise_text(text)
-    named = {e.id for e in kb.entities if any(_occurs(normalise_text(t), folded) for t in [e.name, *e.aliases])}
+    named = _named(kb.entities, folded)
     return cited, cited | named
 
 

@@ -303,23 +303,31 @@
 
   // ---------- organisation types: colours and groups ----------
 
+  // A body's organisation type is the one it is an instance of that is not a
+  // cohort of another type (cohort_of: the CCGs with delegated primary care,
+  // the 2024 specialised-delegation ICBs), so every CCG groups as a CCG.
   async function learnTypes(ids) {
     const unknown = [...new Set(ids)].filter((id) => id && !typeOf.has(id));
+    const typesOf = new Map();
     for (let i = 0; i < unknown.length; i += 150) {
       const chunk = unknown.slice(i, i + 150);
       const body = await api('/queries/entity_types', { ids: chunk.join(',') });
       for (const id of chunk) typeOf.set(id, null);
-      for (const r of body.rows || []) typeOf.set(r.id, (r.types || [])[0] || null);
+      for (const r of body.rows || []) typesOf.set(r.id, r.types || []);
     }
-    const types = new Set([...ids].map((id) => typeOf.get(id)).filter(Boolean));
+    const types = new Set([...typesOf.values()].flat());
     for (const id of ids) if (id && id.startsWith('type:')) types.add(id);
     await Promise.all([...types].filter((t) => !typeInfo.has(t)).map(async (t) => {
       let d = { name: t, aliases: [] };
       try { d = await api(`/entities/${encodeURIComponent(t)}`); } catch (err) { /* a type the graph lacks keeps its id */ }
       const aliases = d.aliases || [];
       const plural = aliases.find((a) => /^[A-Z]{2,6}s$/.test(a)) || `${d.name || t}s`;
-      typeInfo.set(t, { name: d.name || t, plural, colour: TYPE_COLOURS[typeInfo.size % TYPE_COLOURS.length] });
+      typeInfo.set(t, { name: d.name || t, plural, cohortOf: d.cohort_of || null, colour: TYPE_COLOURS[typeInfo.size % TYPE_COLOURS.length] });
     }));
+    for (const [id, list] of typesOf) {
+      const own = [...list].sort().find((t) => !(typeInfo.get(t) || {}).cohortOf);
+      typeOf.set(id, own || list[0] || null);
+    }
   }
 
   // A type's instances in view become one node with their count ("209 CCGs"),
