@@ -149,3 +149,14 @@ def test_a_type_level_succession_stands_only_for_successions_to_its_successor_ty
     assert folded["total"] == whole["total"] - sum(i["instance_count"] or 0 for i in folded["items"])
     # The day before nothing was succeeded: the rows are the day's.
     assert api.get("/changes", params={**window, "from": "2013-03-31", "to": "2013-04-01"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize("q", ["Ā&E", "Gloucestershire – care", "ñ"])
+def test_a_download_named_from_non_ascii_text_is_served(api: TestClient, q: str) -> None:
+    """The file name goes into a (latin-1) Content-Disposition header: text
+    outside ASCII becomes _, and the answer is the table, not a 500."""
+    for path in ("/budgets", "/entities"):
+        answer = api.get(path, params={"q": q, "format": "csv"})
+        assert answer.status_code == 200, answer.text
+        name = answer.headers["content-disposition"].split('filename="')[1].rstrip('"')
+        assert name.isascii() and name.endswith(".csv") and set(name[:-4]) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
