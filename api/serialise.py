@@ -303,7 +303,8 @@ def table(answer: Mapping[str, Any], columns: Iterable[str], format: str, stem: 
 def file_stem(*parts: str | None) -> str:
     """A download's file name from the endpoint and its arguments: letters, digits, - and _ only."""
     text = "-".join(p for p in parts if p)
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in text)
+    # ASCII only: the name goes into a Content-Disposition header, which is latin-1.
+    return "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in text)
 
 
 # The columns of each endpoint's CSV, stable: new fields are added at the

@@ -131,3 +131,32 @@ def test_changes_fold_the_register_rows_a_type_level_change_stands_for(api: Test
     assert ccg["instance_count"] == 211
     assert folded["total"] == whole["total"] - sum(i["instance_count"] or 0 for i in folded["items"])
     assert not any(i["kind"] == "established" and "CCG" in (i["entities"][0]["name"] or "") and "OrganisationType" not in i["entities"][0]["labels"] for i in folded["items"])
+
+
+def test_a_type_level_succession_stands_only_for_successions_to_its_successor_type(api: TestClient) -> None:
+    """On 1 April 2013 PCTs were succeeded by CCGs and by local authorities
+    (two type-level rows), and the register also has Gloucestershire PCT
+    (5QH) succeeded by Gloucestershire Care Services NHS Trust (R1J): neither
+    type-level row stands for that one, so neither counts it and fold keeps
+    it (it was counted by both and folded once)."""
+    window = {"from": "2013-04-01", "to": "2013-04-02", "limit": 2000, "kind": "succeeded"}
+    whole = api.get("/changes", params=window).json()
+    folded = api.get("/changes", params={**window, "fold": "true"}).json()
+    pct = {i["entities"][-1]["id"]: i["instance_count"] for i in whole["items"] if i["entities"][0]["id"] == "type:pct"}
+    assert pct == {"type:ccg": 0, "type:local-authority": 0}
+    trust = [[e["id"] for e in i["entities"]] for i in folded["items"] if i["instance_count"] is None]
+    assert ["org:ods-5qh", "org:ods-r1j"] in trust
+    assert folded["total"] == whole["total"] - sum(i["instance_count"] or 0 for i in folded["items"])
+    # The day before nothing was succeeded: the rows are the day's.
+    assert api.get("/changes", params={**window, "from": "2013-03-31", "to": "2013-04-01"}).json()["total"] == 0
+
+
+@pytest.mark.parametrize("q", ["Ā&E", "Gloucestershire – care", "ñ"])
+def test_a_download_named_from_non_ascii_text_is_served(api: TestClient, q: str) -> None:
+    """The file name goes into a (latin-1) Content-Disposition header: text
+    outside ASCII becomes _, and the answer is the table, not a 500."""
+    for path in ("/budgets", "/entities"):
+        answer = api.get(path, params={"q": q, "format": "csv"})
+        assert answer.status_code == 200, answer.text
+        name = answer.headers["content-disposition"].split('filename="')[1].rstrip('"')
+        assert name.isascii() and name.endswith(".csv") and set(name[:-4]) <= set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")

@@ -115,7 +115,11 @@ def test_client_research_questions(kg: Client) -> None:
         c["kind"] == "abolished" for c in kg.changes("2013-04-01", "2013-04-02", kind=["abolished"])
     )
     timeline = kg.service_timeline("service:dental-services")
-    assert timeline[0]["from"] == "2002-04-01"  # PCTs, as commissioners of primary care
+    # FHSAs from 1991 (the 1990 Act, era KB), health authorities from 1996,
+    # then PCTs from 2002, as commissioners of primary care.
+    first = [(i["from"], i["to"], i["commissioner"]["id"]) for i in timeline[:3]]
+    assert first == [("1991-04-01", "1996-04-01", "type:fhsa"), ("1996-04-01", "2002-04-01", "type:health-authority"), ("2002-04-01", "2003-04-01", "type:pct")]
+    assert timeline[2]["from_parent"]["id"] == "service:primary-care"
     assert any(i["from"] == "2013-04-01" for i in timeline)
     paths = kg.delegation_paths(delegator="org:nhs-england", service="service:dental-services", as_of="2024-01-01")
     assert paths and paths[0]["holder"]["id"] == "org:nhs-england"

@@ -193,6 +193,11 @@ def test_commissions_refuses_an_unknown_basis_and_an_unknown_entity(api):
     r = api.get(f"/entities/{BRADFORD_DISTRICTS}/commissions", params={"basis": "bartered"})
     assert r.status_code == 422 and "basis" in r.json()["detail"]
     assert api.get("/entities/org:no-such-body/commissions").status_code == 404
+    # The OpenAPI document lists the bases the route accepts, so a schema-valid
+    # request is never refused for its basis.
+    (basis,) = [p for p in api.get("/openapi.json").json()["paths"]["/entities/{id}/commissions"]["get"]["parameters"] if p["name"] == "basis"]
+    accepted = [b for b in ("statutory", "delegated", "co-commissioned", "direct", "joint") if api.get(f"/entities/{BRADFORD_DISTRICTS}/commissions", params={"basis": b}).status_code == 200]
+    assert sorted(basis["schema"]["enum"]) == sorted(accepted) and "bartered" not in accepted
 
 
 def test_a_members_delegations_in_name_the_cohorts_delegation(api):

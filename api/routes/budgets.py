@@ -16,6 +16,8 @@ from nhskg.graph import GraphStore
 
 router = APIRouter(tags=["budgets"])
 
+BUDGET_FIELDS = tuple(m.BudgetItem.model_fields)  # the declared fields of an item, in order
+
 
 @router.get("/budgets", response_model=m.BudgetList, responses=TABLE_RESPONSE | errors({404: "holder names an unknown id", 422: "malformed fiscal_year, limit over the cap, unknown parameter"}))
 def budgets(
@@ -46,8 +48,11 @@ def budgets(
 
 
 def budget_item(b: dict[str, Any], holder_name: str | None) -> dict[str, Any]:
-    """One Budget node as a BudgetItem (also GET /entities/{id}'s latest_budget)."""
-    return {
+    """One Budget node as a BudgetItem (also GET /entities/{id}'s latest_budget),
+    its keys in the order the model writes them (declared fields, then the
+    extras: valid_from, valid_to, status), since /entities/{id} writes its
+    answer without the model's validation and must give the same bytes."""
+    item = {
         "id": b["id"],
         "name": b.get("name"),
         "amount_gbp": float(b["amount_gbp"]),  # as the JSON answer gives it (BudgetItem.amount_gbp is a float), so CSV and JSON agree
@@ -67,3 +72,4 @@ def budget_item(b: dict[str, Any], holder_name: str | None) -> dict[str, Any]:
         "derived_file": b.get("derived_file"),
         "evidence": ser.evidence(b),
     }
+    return ser.in_field_order(item, BUDGET_FIELDS)

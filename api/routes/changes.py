@@ -38,7 +38,11 @@ IDS_PER_READ = 1000  # the catalogue's cap on a list parameter
 
 
 class ChangeRow(m.ChangeItem):
-    instance_count: int | None = Field(None, description="on a type-level change: how many changes of the same kind that day are of bodies of that type (listed after it); null otherwise")
+    instance_count: int | None = Field(
+        None,
+        description="on a type-level change: how many changes of the same kind that day are of bodies of that type (listed after it; "
+        "for a succession or merger, only those to the same successor or a body of the successor type); null otherwise",
+    )
 
 
 class SummaryRow(BaseModel):
@@ -59,8 +63,10 @@ class ChangeList(m.Changes):
 
 
 def subject_types(store: GraphStore, found: Iterable[Change]) -> dict[str, list[str]]:
-    """The types each change's subject is an instance of (at any date)."""
-    ids = sorted({c.entities[0]["id"] for c in found if c.entities and c.entities[0]})
+    """The types each change's subject (and, for a succession or merger, its
+    successor) is an instance of (at any date)."""
+    found = list(found)
+    ids = sorted({c.entities[0]["id"] for c in found if c.entities and c.entities[0]} | {s for c in found if (s := _successor(c))})
     out: dict[str, list[str]] = {}
     for start in range(0, len(ids), IDS_PER_READ):
         for r in ask(store, "entity_types", ids=ids[start : start + IDS_PER_READ]):
@@ -68,8 +74,36 @@ def subject_types(store: GraphStore, found: Iterable[Change]) -> dict[str, list[
     return out
 
 
+# Kinds whose last entity is the successor: "PCTs succeeded by local
+# authorities" stands only for the PCTs a local authority succeeded, not for a
+# PCT a trust succeeded.
+SUCCESSOR_KINDS = {"succeeded", "merged"}
+
+
 def _subject(c: Change) -> dict[str, Any]:
     return c.entities[0] if c.entities and c.entities[0] else {"id": "", "labels": []}
+
+
+def _successor(c: Change) -> str | None:
+    """The successor's id on a succession or merger (None on other kinds)."""
+    if c.kind in SUCCESSOR_KINDS and len(c.entities) > 1 and c.entities[-1]:
+        return str(c.entities[-1]["id"])
+    return None
+
+
+def _type_key(c: Change) -> tuple[str, str, str, str | None]:
+    """What a type-level change stands for: its day, kind, type and (for a
+    succession or merger) successor."""
+    return (c.date, c.kind, _subject(c)["id"], _successor(c))
+
+
+def _stood_for_by(c: Change, types: dict[str, list[str]]) -> set[tuple[str, str, str, str | None]]:
+    """The type-level keys a change would be one of the instances of: its
+    subject's types and, on a succession or merger, its successor or the
+    successor's types."""
+    successor = _successor(c)
+    successors: list[str | None] = [successor, *types.get(successor, [])] if successor else [None]
+    return {(c.date, c.kind, t, s) for t in types.get(_subject(c)["id"], []) for s in successors}
 
 
 def is_headline(c: Change) -> bool:
@@ -82,24 +116,25 @@ def is_headline(c: Change) -> bool:
 def headline_first(found: list[Change], types: dict[str, list[str]]) -> tuple[list[Change], dict[int, int]]:
     """The changes in date order, each day's headlines first; and for each
     type-level change (by position in the new order) how many changes of the
-    same kind and day are of bodies of that type."""
+    same kind and day are of bodies of that type (and, for a succession or
+    merger, went to that successor or a body of that successor type)."""
     ordered = sorted(found, key=lambda c: (c.date, 0 if is_headline(c) else 1))  # stable: keeps the kind order within
-    per_type: Counter[tuple[str, str, str]] = Counter()
+    per_type: Counter[tuple[str, str, str, str | None]] = Counter()
     for c in ordered:
-        for t in types.get(_subject(c)["id"], []):
-            per_type[(c.date, c.kind, t)] += 1
-    counts = {i: per_type[(c.date, c.kind, _subject(c)["id"])] for i, c in enumerate(ordered) if "OrganisationType" in _subject(c)["labels"]}
+        for key in _stood_for_by(c, types):
+            per_type[key] += 1
+    counts = {i: per_type[_type_key(c)] for i, c in enumerate(ordered) if "OrganisationType" in _subject(c)["labels"]}
     return ordered, counts
 
 
 def folded(ordered: list[Change], counts: dict[int, int], types: dict[str, list[str]]) -> tuple[list[Change], dict[int, int]]:
     """The timeline without the changes a type-level change stands for (same
     day, same kind, subject an instance of the type); the counts kept."""
-    headline = {(ordered[i].date, ordered[i].kind, _subject(ordered[i])["id"]) for i in counts}
+    headline = {_type_key(ordered[i]) for i in counts}
     kept: list[Change] = []
     kept_counts: dict[int, int] = {}
     for i, c in enumerate(ordered):
-        if i not in counts and any((c.date, c.kind, t) in headline for t in types.get(_subject(c)["id"], [])):
+        if i not in counts and _stood_for_by(c, types) & headline:
             continue
         if i in counts:
             kept_counts[len(kept)] = counts[i]

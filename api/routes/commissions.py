@@ -24,7 +24,12 @@ async def commissions(
     id: Annotated[str, Path(description="entity id: a real body (org:ods-02r) or a type (type:icb)", max_length=200)],
     store: Annotated[GraphStore, Depends(get_store)],
     window: LandscapeWindow,
-    basis: Annotated[str | None, Query(description="only facts on this basis: " + ", ".join(vocabulary().commissioning_bases), max_length=40)] = None,
+    basis: Annotated[
+        str | None,
+        # The schema lists the bases (as /changes' kind gives its pattern) so a
+        # client knows what is accepted; the route checks it for a one-line error.
+        Query(description="only facts on this basis: " + ", ".join(vocabulary().commissioning_bases), max_length=40, json_schema_extra={"enum": list(vocabulary().commissioning_bases)}),
+    ] = None,
 ):
     """The services the entity commissions on the date (or in the period), each with its basis and where it comes from.
 
