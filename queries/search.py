@@ -118,9 +118,9 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     """/entities: landscape entities, then Count records, then sources; each
     substring match ranked (exact name, exact alias or code, prefix, the rest:
     RANKS, entity_search's rank numbers), a code's holder on the day asked
-    first; when nothing contains q, the closest names instead."""
+    first, a renamed body under its name that day; when nothing contains q, the closest names instead."""
     day = code_day(window)
-    items = ask(store, "entity_search", window, **filters, code_day=day, limit=limit, offset=offset)
+    items = ask(store, "entity_search", window, **filters, code_day=day, name_day=window.as_of, limit=limit, offset=offset)
     # Every row carries the count; an empty page counts only when it is past the end.
     if items:
         total = int(items[0]["total"])
@@ -136,7 +136,7 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     # Typo tolerance: rank the closest names, then keep those the other filters allow.
     close = suggest_entities(store, filters["q"], n=50)
     ids = [c["id"] for c in close]
-    allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, code_day=day, ids=ids, limit=len(ids), offset=0)} if close else {}
+    allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, code_day=day, name_day=window.as_of, ids=ids, limit=len(ids), offset=0)} if close else {}
     similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
     for item in similar:
         item.pop("rank", None)

@@ -170,7 +170,28 @@ def test_a_pattern_id_redirects_with_the_rest_of_the_request(api: TestClient) ->
 def test_a_former_name_finds_the_body(api: TestClient) -> None:
     board = search(api, q="NHS Commissioning Board", as_of="2012-12-01")
     assert ids(board)[0] == "org:nhs-england" and board["items"][0]["match"] == "alias_or_code"
+    assert board["items"][0]["name"] == "NHS Commissioning Board"  # its name on that day
     by_old_id = search(api, q="org:nhs-commissioning-board")
     assert ids(by_old_id)[0] == "org:nhs-england" and by_old_id["items"][0]["match"] == "alias_or_code"
     # Not before the Board existed (established 1 October 2012).
     assert "org:nhs-england" not in ids(search(api, q="NHS Commissioning Board", as_of="2012-09-30"))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "name"),
+    [("2012-12-01", "NHS Commissioning Board"), ("2013-03-31", "NHS Commissioning Board"), ("2013-04-01", "NHS England"), ("2024-06-01", "NHS England"), (None, "NHS England")],
+)
+def test_a_renamed_body_is_shown_with_its_name_on_the_date(api: TestClient, as_of: str | None, name: str) -> None:
+    # The Board from 1 October 2012, operating as NHS England from 1 April 2013 (name_history).
+    params = {"q": "org:nhs-england", **({"as_of": as_of} if as_of else {})}
+    [item] = [i for i in search(api, **params)["items"] if i["id"] == "org:nhs-england"]
+    assert item["name"] == name
+
+
+def test_a_register_spelling_is_not_a_renaming(api: TestClient) -> None:
+    # The registers spelt 00C "NHS DARLINGTON CCG" and "NHS Darlington" (2013); the body keeps its one display name.
+    for as_of in ("2013-06-01", "2016-06-01", "2017-06-01", "2019-06-01"):
+        [item] = search(api, code="00C", as_of=as_of)["items"]
+        assert item["name"] == "NHS Darlington CCG"
+    [region] = search(api, code="Y59", as_of="2018-12-01")["items"]
+    assert region["name"] == "South East"
