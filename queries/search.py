@@ -59,7 +59,7 @@ class _Matcher:
 # sharing the most character trigrams with the text (the pg_trgm idea: close
 # strings share most of their trigrams), chosen by the engine
 # (entity_name_candidates); on a graph this size or smaller, every one.
-CANDIDATES = 2_000
+CANDIDATES = 5_000
 
 
 def grams(text: str) -> list[str]:
