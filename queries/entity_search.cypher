@@ -6,7 +6,7 @@
 // param: instance_of string? Only nodes INSTANCE_OF this type in the window, e.g. type:icb
 // param: part_of string? Only nodes directly PART_OF this node in the window
 // param: code string? Only the body with this ODS or ONS code (current or former), e.g. 09Y
-// param: code_day date The day whose holder of a code comes first (as_of; the last day of a period; today when undated)
+// param: code_day date? The day whose holder of a code comes first (as_of; the last day of a period; today when undated); null = the latest holder first
 // param: name_day date? The day whose name a renamed body is shown with (as_of); null = its name now
 // param: ids list? Only these ids (the closest names' check against the other filters); null = any
 // param: limit int At most this many rows
@@ -54,9 +54,9 @@ WITH n, rank,
              OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q))))) AS by_code
 WITH n, rank, tier,
      CASE WHEN NOT by_code THEN 0
-          WHEN coalesce(n.valid_from, '0000-01-01') <= $code_day AND $code_day < coalesce(n.valid_to, '9999-12-31') THEN 0
+          WHEN coalesce(n.valid_from, '') <= $code_day AND (n.valid_to IS NULL OR $code_day < n.valid_to) THEN 0
           ELSE 1 END AS held,
-     CASE WHEN by_code THEN coalesce(n.valid_from, '0000-01-01') ELSE '' END AS since
+     CASE WHEN by_code THEN coalesce(n.valid_from, '') ELSE '' END AS since
 ORDER BY tier, rank, held, since DESC, toLower(coalesce(n.name, n.id)), n.id
 WITH collect({node: n, rank: rank}) AS hits
 UNWIND hits[$offset..($offset + $limit)] AS hit

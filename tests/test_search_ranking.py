@@ -195,3 +195,11 @@ def test_a_register_spelling_is_not_a_renaming(api: TestClient) -> None:
         assert item["name"] == "NHS Darlington CCG"
     [region] = search(api, code="Y59", as_of="2018-12-01")["items"]
     assert region["name"] == "South East"
+
+
+def test_the_catalogue_query_runs_without_a_code_day(api: TestClient) -> None:
+    # GET /queries/entity_search as before: code_day and name_day are optional (the latest holder first).
+    r = api.get("/queries/entity_search", params={"q": "02Y", "limit": 5, "offset": 0})
+    assert r.status_code == 200, r.text
+    rows = r.json()["rows"]
+    assert [row["id"] for row in rows][:2] == ["org:ods-02y-sicbl", "org:ods-02y"]
