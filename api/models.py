@@ -145,6 +145,7 @@ class EntityItem(BaseModel):
     match: Literal[(*RANKS, "similar")] | None = Field(  # type: ignore[valid-type]
         None, description="how the item matched q: exact name or id, exact alias or code, name starting with q, substring, or a similar name (typo tolerance)"
     )
+    published: str | None = Field(None, description="a source document's publication date (only on Source items; null when the source gives none)")
 
 
 class EntityList(BaseModel):

@@ -1,5 +1,5 @@
 // name: entity_search_count
-// description: How many entities entity_search would return in total (same filters and window, no pagination).
+// description: How many entities entity_search would return in total (same filters and window, no pagination; a dated search counts a source only when it was published before the window ends).
 // window: always
 // param: q string? Text to look for in names, aliases, ids and codes (case-insensitive); null = everything
 // param: label string? Only nodes carrying this label
@@ -24,8 +24,10 @@ WHERE ($label IS NULL OR $label IN labels(n))
        OR toLower(n.id) CONTAINS toLower($q)
        OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) CONTAINS toLower($q))
        OR toUpper(coalesce(n.ods_code, '')) = toUpper($q)
-       OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q)))
+       OR any(c IN [n.ons_code] + coalesce(n.ons_codes, []) WHERE toUpper(c) = toUpper($q))
+       OR any(i IN [n.register_id] + coalesce(n.former_ids, []) WHERE toLower(i) = toLower($q)))
   AND @valid(n)
+  AND (NOT 'Source' IN labels(n) OR $undated_too OR coalesce(n.date, '9999-12-31') < $to_date)
   AND ($instance_of IS NULL OR n.id IN instances)
   AND ($part_of IS NULL OR n.id IN parts)
 RETURN count(n) AS total

@@ -4,12 +4,13 @@ typo-tolerant fallback, and the suggestions of a 404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nhskg.core.timescope import Window
+from nhskg.core.timescope import END, Window
 from nhskg.graph.store import GraphStore
 from nhskg.queries.run import ask
 
@@ -58,7 +59,7 @@ class _Matcher:
 # sharing the most character trigrams with the text (the pg_trgm idea: close
 # strings share most of their trigrams), chosen by the engine
 # (entity_name_candidates); on a graph this size or smaller, every one.
-CANDIDATES = 2_000
+CANDIDATES = 5_000
 
 
 def grams(text: str) -> list[str]:
@@ -102,11 +103,24 @@ class Search:
     similar: bool = False  # nothing contained q: these are the closest names
 
 
+def code_day(window: Window, today: str | None = None) -> str:
+    """The day whose holder of a code is listed first: the day asked, the
+    last day of a period, or today when the search is undated (or the period
+    runs past today)."""
+    today = today or dt.date.today().isoformat()
+    if window.as_of:
+        return window.as_of
+    last = (dt.date.fromisoformat(window.end) - dt.timedelta(days=1)).isoformat() if window.end < END else today
+    return min(last, today)
+
+
 def search_entities(store: GraphStore, window: Window, *, limit: int, offset: int, **filters: Any) -> Search:
-    """/entities: substring matches ranked (exact name, exact alias or code,
-    prefix, the rest: RANKS, entity_search's rank numbers); when nothing
-    contains q, the closest names instead."""
-    items = ask(store, "entity_search", window, **filters, limit=limit, offset=offset)
+    """/entities: landscape entities, then Count records, then sources; each
+    substring match ranked (exact name, exact alias or code, prefix, the rest:
+    RANKS, entity_search's rank numbers), a code's holder on the day asked
+    first, a renamed body under its name that day; when nothing contains q, the closest names instead."""
+    day = code_day(window)
+    items = ask(store, "entity_search", window, **filters, code_day=day, name_day=window.as_of, limit=limit, offset=offset)
     # Every row carries the count; an empty page counts only when it is past the end.
     if items:
         total = int(items[0]["total"])
@@ -122,7 +136,7 @@ def search_entities(store: GraphStore, window: Window, *, limit: int, offset: in
     # Typo tolerance: rank the closest names, then keep those the other filters allow.
     close = suggest_entities(store, filters["q"], n=50)
     ids = [c["id"] for c in close]
-    allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, ids=ids, limit=len(ids), offset=0)} if close else {}
+    allowed = {r["id"]: r for r in ask(store, "entity_search", window, **{**filters, "q": None}, code_day=day, name_day=window.as_of, ids=ids, limit=len(ids), offset=0)} if close else {}
     similar = [{**allowed[c["id"]], "match": "similar"} for c in close if c["id"] in allowed]
     for item in similar:
         item.pop("rank", None)

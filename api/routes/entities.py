@@ -31,6 +31,14 @@ SOURCE_META_FIELDS = tuple(m.SourceMeta.model_fields)
 IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 
+def search_item(r: dict[str, Any]) -> dict[str, Any]:
+    """One /entities item; a source document also says when it was published."""
+    item = {**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")}
+    if "Source" in (r.get("labels") or []):
+        item["published"] = r.get("published")
+    return item
+
+
 @router.get("/entities", response_model=m.EntityList, responses={**TABLE_RESPONSE, **errors()})
 async def search_entities(
     store: Annotated[GraphStore, Depends(get_store)],
@@ -65,7 +73,7 @@ async def search_entities(
     found = await anyio.to_thread.run_sync(lambda: search_entities_answer(store, window, limit=limit, offset=offset, **filters))
     answer = {
         "window": window.describe(),
-        "items": [{**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")} for r in found.items],
+        "items": [search_item(r) for r in found.items],
         "total": found.total,
         "limit": limit,
         "offset": offset,
