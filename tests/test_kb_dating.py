@@ -18,7 +18,8 @@ EVIDENCE = [{"source": "source:kingsfund-2023", "quote": "The ICB is directly ac
 def write(tmp_path: Path, **sections: list[dict[str, Any]]) -> Path:
     """A data file with the given sections; every record gets a valid corpus quote."""
     path = tmp_path / "extra.yaml"
-    data = {name: [{**record, "evidence": EVIDENCE} for record in records] for name, records in sections.items()}
+    # A fresh copy of the evidence for each record: one object twice would be dumped as a YAML alias, which knowledge-base files refuse.
+    data = {name: [{**record, "evidence": [dict(e) for e in EVIDENCE]} for record in records] for name, records in sections.items()}
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return path
 
