@@ -13,11 +13,15 @@ MATCH p = (x:Entity)-[:ACCOUNTABLE_TO*1..8]->(top)
 WHERE x.id <> $id
   AND all(r IN relationships(p) WHERE @valid(r))
   AND all(n IN nodes(p) WHERE @valid(n))
-WITH x, length(p) AS distance, [n IN nodes(p)[1..-1] | n.id] AS via
+// The shortest chain of each body (its nodes), then the page: nodes and
+// node lists are collected, maps only for the page.
+WITH x, length(p) AS distance, nodes(p) AS chain
 ORDER BY distance
-WITH x, collect({distance: distance, via: via})[0] AS best
-WITH x, best
-ORDER BY best.distance, toLower(coalesce(x.name, x.id)), x.id
-WITH collect({id: x.id, name: x.name, labels: labels(x), valid_from: x.valid_from, valid_to: x.valid_to, status: x.status,
-              distance: best.distance, via: best.via}) AS bodies
-RETURN size(bodies) AS total, bodies[$offset..($offset + $limit)] AS items
+WITH x, collect(chain)[0] AS chain
+WITH x, chain
+ORDER BY size(chain), toLower(coalesce(x.name, x.id)), x.id
+WITH collect(x) AS bodies, collect(chain) AS chains
+RETURN size(bodies) AS total,
+       [i IN range($offset, CASE WHEN size(bodies) < $offset + $limit THEN size(bodies) ELSE $offset + $limit END - 1) |
+        {id: bodies[i].id, name: bodies[i].name, labels: labels(bodies[i]), valid_from: bodies[i].valid_from, valid_to: bodies[i].valid_to,
+         status: bodies[i].status, distance: size(chains[i]) - 1, via: [n IN chains[i][1..-1] | n.id]}] AS items
