@@ -33,8 +33,9 @@ WHERE ($label IS NULL OR $label IN labels(n))
   AND ($part_of IS NULL OR n.id IN parts)
   AND ($ids IS NULL OR n.id IN $ids)
 // The rank reads the node through `asked`, null when nothing is looked
-// for: FalkorDB evaluates every branch of a CASE, and on null each costs
-// nothing (a listing ranks every entity it keeps).
+// for: on FalkorDB the CASE below cost the same whichever branch was
+// taken, and on null each branch costs next to nothing (a listing ranks
+// every entity it keeps).
 WITH n, CASE WHEN $q IS NULL THEN null ELSE n END AS asked
 WITH n,
      CASE
