@@ -363,7 +363,7 @@ class AccountableBodies(BaseModel):
     total: int
     limit: int
     offset: int
-    truncated: bool = Field(False, description="true when there were more than 20000 chains to read and some bodies may be missing")
+    truncated: bool = Field(False, description="always false: the engine counts and pages every body that answers (kept so older clients still find the field)")
 
 
 class StatuteEffect(BaseModel):

@@ -54,25 +54,24 @@ def statute_for_step(step: Mapping[str, Any], links: Mapping[str, list[dict[str,
 # --- who answers to a body ------------------------------------------------------
 
 
-CHAINS_MAX = 20_000  # chains read to answer accountable_bodies
-
-
 @dataclass
 class Answering:
-    rows: list[dict[str, Any]]
-    truncated: bool  # more than CHAINS_MAX chains: some bodies may be missing
+    rows: list[dict[str, Any]]  # the page asked for
+    total: int  # every body that answers, on any page
+    truncated: bool = False  # kept in the answer's shape: every body is counted now
 
 
-def accountable_bodies(store: GraphStore, body_id: str, window: Window) -> Answering:
+def accountable_bodies(store: GraphStore, body_id: str, window: Window, limit: int, offset: int = 0) -> Answering:
     """Everyone who answers to the body, transitively, each once with its
-    shortest chain (`via`: the bodies in between, nearest first)."""
-    chains = ask(store, "accountable_bodies", window, id=body_id, limit=CHAINS_MAX + 1)
-    best: dict[str, dict[str, Any]] = {}
-    for row in chains[:CHAINS_MAX]:
-        if row["id"] not in best or int(row["distance"]) < best[row["id"]]["distance"]:
-            best[row["id"]] = {**row, "distance": int(row["distance"])}
-    rows = sorted(best.values(), key=lambda r: (r["distance"], (r.get("name") or r["id"]).lower(), r["id"]))
-    return Answering(rows, len(chains) > CHAINS_MAX)
+    shortest chain (`via`: the bodies in between, nearest first), ordered by
+    distance, name (case-insensitive) and id: the page from `offset`. The
+    engine keeps the shortest chain of each body and cuts the page
+    (accountable_bodies_page), so only the page crosses the wire."""
+    found = ask(store, "accountable_bodies_page", window, id=body_id, limit=limit, offset=offset)
+    if not found:
+        return Answering([], 0)
+    rows = [{**r, "distance": int(r["distance"])} for r in found[0]["items"]]
+    return Answering(rows, int(found[0]["total"]))
 
 
 # --- what an Act did ------------------------------------------------------------

@@ -261,15 +261,14 @@ def accountable_bodies(
     on the chain holds in the window. Type-level accountability reaches real
     bodies (an ICB answers to NHS England because every ICB does)."""
     entity = require_entity(store, id)
-    found = accountable_bodies_answer(store, id, window)
-    rows = found.rows
-    names = briefs(store, {v for r in rows for v in r["via"]})
-    page = rows[offset : offset + limit]
+    found = accountable_bodies_answer(store, id, window, limit, offset)
+    page = found.rows
+    names = briefs(store, {v for r in page for v in r["via"]})
     answer = {
         "entity": ser.brief({**entity["properties"], "labels": entity["labels"]}),
         "window": window.describe(),
         "items": [{"node": {**ser.brief(r), "status": r.get("status") or "in_force"}, "distance": r["distance"], "via": [ser.brief_or_id(names, v) for v in r["via"]]} for r in page],
-        "total": len(rows),
+        "total": found.total,
         "limit": limit,
         "offset": offset,
         "truncated": found.truncated,
