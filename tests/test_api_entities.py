@@ -12,7 +12,7 @@ def test_search_matches_name_case_insensitively(api):
     assert "org:nhs-england" in ids(body["items"])
     assert body["total"] >= 1
     item = next(i for i in body["items"] if i["id"] == "org:nhs-england")
-    assert set(item) == {"id", "name", "labels", "valid_from", "valid_to", "status", "codes", "match"}
+    assert set(item) == {"id", "name", "labels", "valid_from", "valid_to", "status", "codes", "match", "published"}
     assert item["match"] == "exact" and body["items"][0]["id"] == "org:nhs-england"
     assert "Organisation" in item["labels"]
 

@@ -33,10 +33,9 @@ IdParam = Annotated[str | None, Query(min_length=1, max_length=200)]
 
 def search_item(r: dict[str, Any]) -> dict[str, Any]:
     """One /entities item; a source document also says when it was published."""
-    item = {**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match")}
-    if "Source" in (r.get("labels") or []):
-        item["published"] = r.get("published")
-    return item
+    # Every item has `published` (the model declares it): null but on a Source.
+    published = r.get("published") if "Source" in (r.get("labels") or []) else None
+    return {**ser.brief(r), "status": r.get("status") or "in_force", "codes": ser.codes(r), "match": r.get("match"), "published": published}
 
 
 @router.get("/entities", response_model=m.EntityList, responses={**TABLE_RESPONSE, **errors()})
