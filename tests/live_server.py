@@ -10,7 +10,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from nhskg.api.app import create_app
+from nhskg.client import Client
+from nhskg.graph.falkordb_engine import FalkorDBStore
 from nhskg.core.settings import Settings
 from nhskg.graph import GraphStore
 
@@ -40,3 +44,17 @@ def live_server(store: GraphStore) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(kg_store: FalkorDBStore) -> Iterator[str]:
+    """The live server over the session's ingested graph, for a test module."""
+    with live_server(kg_store) as url:
+        yield url
+
+
+@pytest.fixture
+def kg(base_url: str) -> Iterator[Client]:
+    """A client of the live server."""
+    with Client(base_url) as client:
+        yield client

@@ -12,7 +12,6 @@ import inspect
 import subprocess
 import sys
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -31,22 +30,9 @@ from nhskg.client import (
     TruncatedError,
     TruncationWarning,
 )
-from nhskg.graph.falkordb_engine import FalkorDBStore
-from tests.live_server import free_port, live_server
+from tests.live_server import base_url, free_port, kg, live_server  # noqa: F401  (pytest fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def base_url(kg_store: FalkorDBStore) -> Iterator[str]:
-    with live_server(kg_store) as url:
-        yield url
-
-
-@pytest.fixture
-def kg(base_url: str) -> Iterator[Client]:
-    with Client(base_url) as client:
-        yield client
 
 
 def test_docstring_examples_run_against_the_server(base_url: str) -> None:

@@ -7,28 +7,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from collections.abc import Iterator
 
 import networkx as nx
 import pytest
 
 from nhskg.client import Client, ClientError, graph_from_parts
-from nhskg.graph.falkordb_engine import FalkorDBStore
-from tests.live_server import live_server
+from tests.live_server import base_url, kg, live_server  # noqa: F401  (pytest fixtures)
 
 NOTEBOOK_DOC = Path(__file__).resolve().parents[1] / "docs" / "notebooks.md"
-
-
-@pytest.fixture(scope="module")
-def base_url(kg_store: FalkorDBStore) -> Iterator[str]:
-    with live_server(kg_store) as url:
-        yield url
-
-
-@pytest.fixture
-def kg(base_url: str) -> Iterator[Client]:
-    with Client(base_url) as client:
-        yield client
 
 
 def test_notebook_doc_runs(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote as quote_url
@@ -23,9 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from nhskg.api.app import create_app
-from nhskg.core.settings import Settings
 from nhskg.graph.falkordb_engine import FalkorDBStore
+from tests.live_server import live_server
 
 def _find_chromium() -> str | None:
     # NHSKG_CHROMIUM names another build (or a missing one, to see the skip).
@@ -52,30 +48,11 @@ if CHROMIUM is None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(kg_store: FalkorDBStore) -> Iterator[str]:
     """A real uvicorn server on 127.0.0.1 over the ingested knowledge base."""
-    import uvicorn
-
-    port = _free_port()
-    config = uvicorn.Config(create_app(Settings.from_env(), store=kg_store), host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with live_server(kg_store) as url:
+        yield url
 
 
 class Offsite:

@@ -7,22 +7,11 @@ asked and what could not be answered."""
 
 from __future__ import annotations
 
-import csv
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-FILES = Path(__file__).resolve().parents[1] / "ingest" / "registers" / "files"
-
-
-def rows(rel: str) -> list[list[str]]:
-    return [r for r in csv.reader((FILES / rel).read_text(encoding="utf-8-sig").splitlines()) if r]
-
-
-def dicts(rel: str) -> list[dict[str, str]]:
-    head, *body = rows(rel)
-    return [dict(zip(head, r)) for r in body]
+from tests.register_files import FILES, dicts, rows
 
 
 def total(api, **params) -> int:

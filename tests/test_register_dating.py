@@ -6,23 +6,12 @@ loader), on both sides of each reorganisation."""
 
 from __future__ import annotations
 
-import csv
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-FILES = Path(__file__).resolve().parents[1] / "ingest" / "registers" / "files"
-
-
-def rows(rel: str) -> list[list[str]]:
-    return [r for r in csv.reader((FILES / rel).read_text(encoding="utf-8-sig").splitlines()) if r]
-
-
-def dicts(rel: str) -> list[dict[str, str]]:
-    head, *body = rows(rel)
-    return [dict(zip(head, r)) for r in body]
+from tests.register_files import FILES, dicts, rows
 
 
 def iso(ods: str) -> str:
