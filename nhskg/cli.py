@@ -155,20 +155,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         store = open_store(_settings(args))
     except (Stopped, KeyboardInterrupt) as exc:
         raise IngestStopped(_signum(exc), _NOTHING_CHANGED, False) from None
+    before = getattr(store, "committed", None)
     done = False
     try:
         _ingest_into(store, args)
         done = True
         store.close()
     except (Stopped, KeyboardInterrupt) as exc:
-        if not done or isinstance(exc, IngestStopped):
+        if isinstance(exc, IngestStopped):
             with contextlib.suppress(Stopped, KeyboardInterrupt):
                 store.close()
             raise
-        # The new graph was live and said so; a stop signal while the engine
-        # was stopped (its save is held back from signals) changes nothing.
+        # A signal after the ingest itself ended (while its summary was being
+        # written, or the engine stopped): whether the new graph is live is
+        # whether the store committed a new build, not where the signal came.
+        live = done or getattr(store, "committed", None) is not before
         with contextlib.suppress(Stopped, KeyboardInterrupt):
             store.close()
+        if not live:
+            raise IngestStopped(_signum(exc), _NOTHING_CHANGED, False) from None
         name = signal.Signals(_signum(exc)).name
         print(f"nhskg: {name} came after the ingest was done: the new graph is live", file=sys.stderr, flush=True)
     return 0 if _report_shutdown_save(store) else 1
