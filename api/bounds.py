@@ -61,8 +61,11 @@ async def answer_too_large(send: Send, size: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def answer_unavailable(send: Send, detail: str) -> None:
-    body = json.dumps({"detail": detail}).encode()
+async def answer_unavailable(send: Send, detail: str, path: str = "") -> None:
+    # /health/* promises `status` and `reason` on a 503 (api/routes/health.py):
+    # a health check the deadline cut short keeps that shape.
+    content = {"status": "unavailable", "reason": detail, "detail": detail} if path.startswith("/health") else {"detail": detail}
+    body = json.dumps(content).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
@@ -143,6 +146,6 @@ class AnswerBounds:
             if started:
                 raise  # part of an answer went out: all the server can do is close the connection
             logger.warning("%s %s: no answer within %.0fs; answered 503", scope["method"], scope["path"], self.deadline_s)
-            await answer_unavailable(send, f"no answer within {self.deadline_s:.0f}s (the graph engine is slow or restarting); try again")
+            await answer_unavailable(send, f"no answer within {self.deadline_s:.0f}s (the graph engine is slow or restarting); try again", scope["path"])
             return
-        await answer_unavailable(send, f"the graph was replaced {self.attempts} times while this answer was read; try again")
+        await answer_unavailable(send, f"the graph was replaced {self.attempts} times while this answer was read; try again", scope["path"])
