@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from faults import NHSKG, block_saves, unblock_saves, Server, cli_env, engine_pids, get, kill_engines, seeded_data_dir, start_serve, wait_until
+from faults import NHSKG, block_saves, unblock_saves, Server, cli_env, engine_pids, free_port, get, kill_engines, seeded_data_dir, start_serve, wait_until
 from fastapi.testclient import TestClient
 
 from nhskg.api.app import create_app
@@ -142,7 +142,8 @@ def test_one_engine_per_directory_a_second_server_is_refused_a_crashed_ones_engi
     first = lab.serve(data_dir)
     engine = first.engine_pid()
     second = subprocess.run(
-        [NHSKG, "--data-dir", str(data_dir), "serve", "--port", str(first.port + 1)],
+        # A port known to be free: the data directory, not the port, must be what refuses it.
+        [NHSKG, "--data-dir", str(data_dir), "serve", "--port", str(free_port())],
         capture_output=True, text=True, timeout=30, env=cli_env(),
     )
     assert second.returncode == 2
