@@ -176,6 +176,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             raise IngestStopped(_signum(exc), _NOTHING_CHANGED, False) from None
         name = signal.Signals(_signum(exc)).name
         print(f"nhskg: {name} came after the ingest was done: the new graph is live", file=sys.stderr, flush=True)
+    except Exception:
+        # A refused knowledge base or a failed write: the graph is unchanged,
+        # and the engine this command started must not outlive it.
+        with contextlib.suppress(Stopped, KeyboardInterrupt):
+            store.close()
+        raise
     return 0 if _report_shutdown_save(store) else 1
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from nhskg.ingest.kb import DEFAULT_KB_DIR, KnowledgeBaseError, load_knowledge_base
+from faults import engine_pids
 from tests.test_cli import run
 
 LOCATED = re.compile(r"^  \S+:\d+: ")
@@ -28,6 +29,8 @@ def test_kb_replaces_the_bundled_knowledge_base(tmp_path: Path) -> None:
     # The same copy added to the bundled one defines every id twice.
     added = run("ingest", "--add-kb", str(copy), data_dir=tmp_path / "c")
     assert added.returncode == 2 and "duplicate id" in added.stderr
+    # A refused knowledge base changes nothing, and leaves no engine behind.
+    assert all(engine_pids(tmp_path / d) == [] for d in ("a", "b", "c"))
 
 
 def test_a_yaml_syntax_error_is_one_located_line(tmp_path: Path) -> None:
